@@ -1,0 +1,198 @@
+"""Reading ``GODEBUG=gctrace=1`` output.
+
+The runtime prints one line per collection (runtime/mgc.go, gcMarkTermination):
+
+    gc 12 @15.234s 0%: 0.020+2.1+0.027 ms clock, 0.16+0.45/1.8/3.6+0.21 ms cpu,
+        4->4->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 8 P (forced)
+
+* ``gc N`` the collection number; ``@T s`` seconds since the program started;
+  ``U%`` the share of CPU time spent in GC since the program started.
+* wall clock of the three phases: STW sweep termination + concurrent mark + STW mark
+  termination (ms). The two STW phases are the pauses.
+* CPU time: sweep termination + assist/background/idle marking + mark termination (ms).
+* heap at GC start -> heap at GC end -> live (marked) heap, then the heap goal (MB).
+* ``MB stacks`` and ``MB globals`` exist since Go 1.18; older lines end at ``goal, N P``.
+* ``(forced)`` marks a collection started by runtime.GC(); Go 1.26 may add
+  ``(checking for goroutine leaks)`` after the percentage.
+
+Other lines (program output, ``scvg``, pacer traces) are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MB = 1 << 20
+
+_GC_RE = re.compile(
+    r"gc (?P<num>\d+) @(?P<t>\d+(?:\.\d+)?)s (?P<util>\d+)%(?: \([^)]*\))*: "
+    r"(?P<c1>[\d.]+)\+(?P<c2>[\d.]+)\+(?P<c3>[\d.]+) ms clock, "
+    r"(?P<u1>[\d.]+)\+(?P<assist>[\d.]+)/(?P<bg>[\d.]+)/(?P<idle>[\d.]+)\+(?P<u3>[\d.]+) ms cpu, "
+    r"(?P<h0>\d+)->(?P<h1>\d+)->(?P<h2>\d+) MB, (?P<goal>\d+) MB goal, "
+    r"(?:(?P<stacks>\d+) MB stacks, )?(?:(?P<globals>\d+) ?MB globals, )?"
+    r"(?P<procs>\d+) P(?P<rest>.*)$")
+_GC_START = re.compile(r"(?:^|\s)gc \d+ @")
+
+
+@dataclass
+class GCCycle:
+    num: int
+    t: float  # seconds since program start
+    cpu_pct: int  # share of CPU spent in GC since start, as printed
+    sweep_term_ms: float  # STW pause 1 (wall clock)
+    mark_ms: float  # concurrent mark (wall clock)
+    mark_term_ms: float  # STW pause 2 (wall clock)
+    cpu_sweep_term_ms: float
+    cpu_assist_ms: float
+    cpu_background_ms: float
+    cpu_idle_ms: float
+    cpu_mark_term_ms: float
+    heap_start_mb: int
+    heap_end_mb: int
+    heap_live_mb: int
+    goal_mb: int
+    stacks_mb: int | None
+    globals_mb: int | None
+    procs: int
+    forced: bool
+    line: int
+
+    @property
+    def pause_ms(self) -> float:
+        return self.sweep_term_ms + self.mark_term_ms
+
+    @property
+    def wall_ms(self) -> float:
+        return self.sweep_term_ms + self.mark_ms + self.mark_term_ms
+
+    @property
+    def cpu_ms(self) -> float:
+        return (self.cpu_sweep_term_ms + self.cpu_assist_ms + self.cpu_background_ms
+                + self.cpu_idle_ms + self.cpu_mark_term_ms)
+
+
+@dataclass
+class GCTrace:
+    source: str
+    cycles: list[GCCycle] = field(default_factory=list)
+    skipped: int = 0  # non-empty lines that are not gc lines
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # gc lines not understood
+    total_lines: int = 0
+
+
+def parse_line(text: str, lineno: int = 0) -> GCCycle | None:
+    m = _GC_RE.search(text)
+    if not m:
+        return None
+    g = m.groupdict()
+    return GCCycle(
+        num=int(g["num"]), t=float(g["t"]), cpu_pct=int(g["util"]),
+        sweep_term_ms=float(g["c1"]), mark_ms=float(g["c2"]), mark_term_ms=float(g["c3"]),
+        cpu_sweep_term_ms=float(g["u1"]), cpu_assist_ms=float(g["assist"]),
+        cpu_background_ms=float(g["bg"]), cpu_idle_ms=float(g["idle"]),
+        cpu_mark_term_ms=float(g["u3"]),
+        heap_start_mb=int(g["h0"]), heap_end_mb=int(g["h1"]), heap_live_mb=int(g["h2"]),
+        goal_mb=int(g["goal"]),
+        stacks_mb=int(g["stacks"]) if g["stacks"] is not None else None,
+        globals_mb=int(g["globals"]) if g["globals"] is not None else None,
+        procs=int(g["procs"]), forced="(forced)" in (g["rest"] or ""), line=lineno)
+
+
+def parse_gctrace(text: str, source: str = "-") -> GCTrace:
+    """Parse a whole log; never raises for odd lines."""
+    trace = GCTrace(source=source)
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        trace.total_lines += 1
+        line = raw.strip()
+        if not line:
+            continue
+        cycle = parse_line(line, lineno)
+        if cycle is not None:
+            trace.cycles.append(cycle)
+        elif _GC_START.search(line):
+            trace.malformed.append((lineno, line[:120]))
+        else:
+            trace.skipped += 1
+    return trace
+
+
+def _median(xs: list[float]) -> float:
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def summarize(trace: GCTrace, windows: int = 10) -> dict:
+    """Totals, distributions and rates over time (``windows`` equal slices of the run)."""
+    cycles = trace.cycles
+    if not cycles:
+        raise ValueError("no gc lines")
+    first, last = cycles[0], cycles[-1]
+    span = last.t - first.t
+    pauses = [c.pause_ms for c in cycles]
+    total_pause = sum(pauses)
+
+    def dist(values: list[float]) -> dict:
+        return {"min": min(values), "median": _median(values), "max": max(values),
+                "last": values[-1]}
+
+    summary = {
+        "gc_count": len(cycles),
+        "forced_count": sum(c.forced for c in cycles),
+        "first_gc": first.num,
+        "last_gc": last.num,
+        "first_at_s": first.t,
+        "last_at_s": last.t,
+        "span_s": span,
+        "procs": last.procs,
+        "gc_cpu_pct": last.cpu_pct,
+        "pause_ms": {"total": total_pause, **dist(pauses)},
+        "concurrent_mark_ms": {"total": sum(c.mark_ms for c in cycles),
+                               **dist([c.mark_ms for c in cycles])},
+        "cpu_ms": {
+            "total": sum(c.cpu_ms for c in cycles),
+            "sweep_termination": sum(c.cpu_sweep_term_ms for c in cycles),
+            "assist": sum(c.cpu_assist_ms for c in cycles),
+            "background": sum(c.cpu_background_ms for c in cycles),
+            "idle": sum(c.cpu_idle_ms for c in cycles),
+            "mark_termination": sum(c.cpu_mark_term_ms for c in cycles),
+        },
+        "heap_start_mb": dist([c.heap_start_mb for c in cycles]),
+        "heap_end_mb": dist([c.heap_end_mb for c in cycles]),
+        "heap_live_mb": dist([c.heap_live_mb for c in cycles]),
+        "goal_mb": dist([c.goal_mb for c in cycles]),
+        "rates": {
+            "gc_per_s": (len(cycles) - 1) / span if span > 0 else None,
+            "pause_ms_per_s": total_pause / span if span > 0 else None,
+            "live_heap_growth_mb_per_s": ((last.heap_live_mb - first.heap_live_mb) / span
+                                          if span > 0 else None),
+        },
+    }
+    summary["windows"] = _windows(cycles, windows)
+    return summary
+
+
+def _windows(cycles: list[GCCycle], n: int) -> list[dict]:
+    """Split [first gc, last gc] into n equal time slices; rates per slice."""
+    t0, t1 = cycles[0].t, cycles[-1].t
+    span = t1 - t0
+    if span <= 0 or len(cycles) < 2:
+        return []
+    n = max(1, min(n, len(cycles)))
+    width = span / n
+    out = []
+    for i in range(n):
+        lo = t0 + i * width
+        hi = t1 if i == n - 1 else lo + width
+        inside = [c for c in cycles if (lo <= c.t < hi) or (i == n - 1 and c.t == hi)]
+        pause = sum(c.pause_ms for c in inside)
+        out.append({
+            "start_s": lo, "end_s": hi, "gcs": len(inside),
+            "gc_per_s": len(inside) / width,
+            "pause_ms": pause,
+            "pause_ms_per_s": pause / width,
+            "heap_live_mb_max": max((c.heap_live_mb for c in inside), default=None),
+            "goal_mb_max": max((c.goal_mb for c in inside), default=None),
+        })
+    return out
