@@ -219,11 +219,13 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
     if failures:
         raise GoallocError("benchmarks failed: " + "; ".join(failures))
     if not run.parsed.results:
-        where = " ".join(patterns)
+        where = ", ".join(p for p, _ in listed) or " ".join(patterns)
         if not with_tests:
-            raise InputError(f"no benchmarks in {where}: the package has no test files")
-        raise InputError(f"no benchmarks matched -bench {bench!r} in {where}: go test printed "
-                         "no benchmark results")
+            raise InputError(f"no benchmarks in {where}: no test files")
+        if bench in (".", ""):
+            raise InputError(f"no benchmarks in {where}: go test ran but printed no "
+                             "benchmark results")
+        raise InputError(f"no benchmark matches -bench {bench!r} in {where}")
     return run
 
 

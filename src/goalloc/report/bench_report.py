@@ -80,8 +80,8 @@ def render_compare_text(res: CompareResult) -> str:
 
     for table in res.tables:
         unit = table.unit
-        lines = [["", f"{old_label}", "", f"{new_label}", "", ""],
-                 ["", display_unit(unit), "", display_unit(unit), "vs base", ""]]
+        lines = [["", f"{old_label}", "", f"{new_label}", "", "", ""],
+                 ["", display_unit(unit), "", display_unit(unit), "", "vs base", ""]]
         for row in table.rows:
             lines.append(_row_cells(row, mark))
         if len(table.rows) > 1:
@@ -89,13 +89,14 @@ def render_compare_text(res: CompareResult) -> str:
                   format_value(table.old_geomean, unit) if table.old_geomean else "",
                   "",
                   format_value(table.new_geomean, unit) if table.new_geomean else "",
+                  "",
                   (f"{table.geomean_delta_pct:+.2f}%" if table.geomean_delta_pct is not None
                    else "?"),
                   mark(table.warnings)]
             lines.append(gm)
         if out:
             out.append("")
-        out.extend(_layout(lines, right={1, 3, 4}))
+        out.extend(_layout(lines, right={1, 3, 5}))
     if footnotes:
         out.append("")
         for i, msg in enumerate(footnotes, 1):
@@ -125,8 +126,8 @@ def _row_cells(row: Row, mark) -> list[str]:
         w = mark(c.warnings)
         if w:
             detail += " " + w
-    return [row.name, _cell(row.old, row.unit), warn_old, _cell(row.new, row.unit),
-            delta, (warn_new + " " + detail).strip()]
+    return [row.name, _cell(row.old, row.unit), warn_old, _cell(row.new, row.unit), warn_new,
+            delta, detail]
 
 
 def _num(x: float | None):

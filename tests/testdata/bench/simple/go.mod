@@ -1,0 +1,3 @@
+module example.com/simple
+
+go 1.21
