@@ -1,1 +1,28 @@
+"""Read Go heap and allocs profiles and tie each measured allocation to its source site.
 
+Light to import: protobuf is loaded only when a profile is decoded with it.
+
+    from goalloc.profiles import read_profile, attribute, link_sites
+    prof = read_profile("mem.out")                 # Profile (decode.py, model.py)
+    result = attribute(prof, "alloc_space", source_root=".")  # Attribution (attribute.py)
+    link_sites(result.sites, escape_sites)         # escape sites from goalloc scan (link.py)
+"""
+
+from __future__ import annotations
+
+__all__ = ["read_profile", "parse_profile", "attribute", "attribute_sites", "diff",
+           "function_table", "link_sites", "source_kind", "KINDS"]
+
+
+def __getattr__(name):
+    if name in ("read_profile", "parse_profile"):
+        from goalloc.profiles import decode
+        return getattr(decode, name)
+    if name in ("attribute", "attribute_sites", "diff", "function_table", "source_kind",
+                "KINDS"):
+        from goalloc.profiles import attribute
+        return getattr(attribute, name)
+    if name == "link_sites":
+        from goalloc.profiles.link import link_sites
+        return link_sites
+    raise AttributeError(f"module 'goalloc.profiles' has no attribute {name!r}")

@@ -1,0 +1,65 @@
+"""goalloc profile: read a heap/allocs profile and show where the program allocated."""
+
+from __future__ import annotations
+
+import os
+
+from goalloc.errors import UsageError
+
+HELP = "read a Go heap/allocs profile: top allocation sites with kind, cause and fix"
+
+EPILOG = """\
+PROFILE is a profile.proto file, gzip-compressed or not, as written by
+`go test -memprofile`, runtime/pprof or net/http/pprof (/debug/pprof/heap, /allocs).
+
+examples:
+  goalloc profile mem.out
+  goalloc profile --source . --sample-index alloc_objects mem.out
+  goalloc profile --format json --base before.out after.out
+"""
+
+
+def register(subparsers) -> None:
+    import argparse
+
+    p = subparsers.add_parser("profile", help=HELP, description=HELP, epilog=EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", metavar="PROFILE", help="the heap or allocs profile")
+    p.add_argument("--source", metavar="DIR",
+                   help="module root, to read source lines and report module-relative paths")
+    p.add_argument("--sample-index", metavar="TYPE",
+                   help="alloc_objects, alloc_space, inuse_objects, inuse_space or a number "
+                        "(default: the profile's default, like pprof)")
+    p.add_argument("--base", metavar="OLD", help="show the difference OLD -> PROFILE per site")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--top", type=int, default=None, metavar="N",
+                   help="sites to show (text default 10 per table; json default all)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report here (default stdout)")
+    p.add_argument("--decoder", choices=("auto", "upb", "python"), default="auto",
+                   help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from goalloc.profiles.attribute import attribute, diff
+    from goalloc.profiles.decode import read_profile
+    from goalloc.report.output import write_output
+
+    if args.source and not os.path.isdir(args.source):
+        raise UsageError(f"--source {args.source} is not a directory")
+    if args.top is not None and args.top <= 0:
+        raise UsageError("--top must be a positive number")
+    prof = read_profile(args.file, decoder=args.decoder)
+    result = attribute(prof, args.sample_index, source_root=args.source)
+    if args.base:
+        old = read_profile(args.base, decoder=args.decoder)
+        old_result = attribute(old, result.sample_type, source_root=args.source)
+        result = diff(result, old_result)
+    if args.format == "json":
+        from goalloc.report import profile_json
+        text = profile_json.render(result, path=args.file, base=args.base, top=args.top)
+    else:
+        from goalloc.report import profile_text
+        text = profile_text.render(result, path=args.file, base=args.base, top=args.top or 10)
+    write_output(text, args.output)
+    return 0

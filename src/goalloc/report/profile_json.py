@@ -1,0 +1,75 @@
+"""The JSON report of ``goalloc profile`` (schema_version 1, documented in docs/profile.md)."""
+
+from __future__ import annotations
+
+import json
+
+SCHEMA_VERSION = 1
+
+
+def _escape(site) -> dict | None:
+    es = site.escape
+    if es is None:
+        return None
+    return {
+        "file": es.file, "line": es.line, "col": es.col, "function": es.function,
+        "expr": es.expr, "kind": es.kind, "verdict": es.verdict, "cause": es.cause,
+        "explanation": es.explanation, "suggestion": es.suggestion,
+        "note": getattr(es, "note", ""),
+    }
+
+
+def site_json(site, index_name: str) -> dict:
+    sizes = [{"bytes": size, "objects": acc[0], "space": acc[1]}
+             for size, acc in sorted(site.sizes.items(), key=lambda kv: (-kv[1][1], kv[0]))]
+    return {
+        "function": site.function,
+        "file": site.file,
+        "line": site.line,
+        "profile_file": site.profile_file,
+        "kind": site.kind,
+        "kind_from": site.kind_from or None,
+        "entry": site.entry,
+        "callee": site.callee,
+        "user": site.user,
+        "value": site.values.get(index_name, 0),
+        "values": dict(site.values),
+        "base_values": dict(site.base_values) if site.base_values is not None else None,
+        "samples": site.samples,
+        "sizes": sizes,
+        "source": site.source,
+        "escape": _escape(site),
+    }
+
+
+def render(attr, *, path: str, base: str | None = None, go_version: str | None = None,
+           top: int | None = None) -> str:
+    prof = attr.profile
+    index_name = attr.sample_type
+    sites = sorted(attr.sites, key=lambda s: (-abs(s.values.get(index_name, 0)), s.file,
+                                              s.line, s.function))
+    if top:
+        sites = sites[:top]
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "go": go_version,
+        "file": path,
+        "base": base,
+        "decoder": prof.decoder,
+        "sample_types": [{"type": st.type, "unit": st.unit} for st in prof.sample_types],
+        "sample_index": index_name,
+        "unit": prof.sample_types[attr.sample_index].unit,
+        "default_sample_type": prof.default_sample_type or None,
+        "period_type": ({"type": prof.period_type.type, "unit": prof.period_type.unit}
+                        if prof.period_type else None),
+        "period": prof.period,
+        "time_nanos": prof.time_nanos,
+        "duration_nanos": prof.duration_nanos,
+        "comments": list(prof.comments),
+        "samples": prof.sample_count,
+        "stacks": len(prof.stacks),
+        "totals": dict(attr.totals),
+        "functions": [{"name": r.name, "flat": r.flat, "cum": r.cum} for r in attr.functions],
+        "sites": [site_json(s, index_name) for s in sites],
+    }
+    return json.dumps(doc, indent=2)

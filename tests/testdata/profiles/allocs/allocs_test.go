@@ -1,0 +1,71 @@
+package allocs
+
+import "testing"
+
+func BenchmarkGrow(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkInts = Grow(100)
+	}
+}
+
+func BenchmarkMakeSlice(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkInts = MakeSlice(64 + i%3)
+	}
+}
+
+func BenchmarkMakeMap(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkMap = MakeMap(200)
+	}
+}
+
+func BenchmarkFillMap(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_ = FillMap(50)
+	}
+}
+
+func BenchmarkBox(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkAny = Box(i)
+	}
+}
+
+func BenchmarkConcat(b *testing.B) {
+	x := "hello"
+	for i := 0; i < b.N; i++ {
+		sinkStr = Concat(x, sinkStr[:min(len(sinkStr), 10)])
+	}
+}
+
+func BenchmarkToString(b *testing.B) {
+	buf := []byte("some bytes that are long enough to allocate")
+	for i := 0; i < b.N; i++ {
+		sinkStr = ToString(buf)
+	}
+}
+
+func BenchmarkNewPoint(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkObj = NewPoint(int64(i))
+	}
+}
+
+func BenchmarkOuter(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkBytes = Outer(100 + i%7)
+	}
+}
+
+func BenchmarkPrint(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkStr = Print(i)
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkStr = Build(20)
+	}
+}
