@@ -57,6 +57,7 @@ class Site:
     suggestion: str = ""
     diagnostic: str = ""  # the compiler's summary message, e.g. "escapes to heap", "moved to heap"
     note: str = ""  # where the real cost differs from the verdict (static data, zero size)
+    inlined_from: str = ""  # the inlined callee this copy comes from, when inlined
 
     @property
     def position(self) -> Position:
@@ -76,8 +77,10 @@ class Param:
     col: int
     function: str
     name: str
-    leak: str  # "none", "heap", "result", "content", "content-result", ...
+    leak: str  # "none", "heap", "content", "result", "uintptr", "storage"
     diagnostic: str = ""
+    result: str = ""  # for leak "result": the result it leaks to ("~r0", a named result)
+    level: int = 0  # for leak "result": dereferences, as the compiler prints them
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -1,0 +1,347 @@
+"""goalloc scan's core: compiler diagnostics -> Sites and Params with root causes."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from goalloc.errors import GoallocError, InputError, EXIT_COMPILE
+from goalloc.escape import advice, collect, kinds, source
+from goalloc.escape.causes import CauseContext, Decision, Step, derive
+from goalloc.escape.model import FlowStep, Param, Position, Site
+from goalloc.escape.parse import Explanation, Summary, parse_at, parse_lines
+from goalloc.toolchain import Toolchain, find_toolchain
+
+
+@dataclass
+class CompileError:
+    package: str
+    message: str
+    file: str = ""
+    line: int = 0
+    col: int = 0
+
+    def to_json(self) -> dict:
+        return {"package": self.package, "file": self.file or None, "line": self.line or None,
+                "col": self.col or None, "message": self.message}
+
+
+@dataclass
+class ScanResult:
+    go_version: str
+    goos: str
+    goarch: str
+    directory: str
+    module_root: str | None
+    patterns: list[str]
+    packages: list[str] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+    errors: list[CompileError] = field(default_factory=list)
+    failed_packages: list[str] = field(default_factory=list)
+    unparsed: int = 0  # compiler lines that are neither escape diagnostics nor known noise
+    build_seconds: float = 0.0
+    findings: list = field(default_factory=list)  # rule findings, when rules ran
+
+    @property
+    def heap_sites(self) -> list[Site]:
+        return [s for s in self.sites if s.verdict == "heap"]
+
+
+_QUALIFIED = re.compile(r"(?:^|[^A-Za-z0-9_.])(?:[a-z][a-z0-9_]*)\.[a-z_~][A-Za-z0-9_]*")
+
+
+class _Files:
+    """Resolves printed paths and loads sources, once each."""
+
+    def __init__(self, cwd: str, module_root: str | None):
+        self.cwd = cwd
+        self.module_root = module_root
+        self._rel: dict[str, str] = {}
+        self._abs: dict[str, str] = {}
+        self._src: dict[str, source.GoFile | None] = {}
+
+    def resolve(self, printed: str) -> str:
+        rel = self._rel.get(printed)
+        if rel is not None:
+            return rel
+        if printed.startswith("<"):
+            absolute = printed
+            rel = printed
+        else:
+            absolute = printed if os.path.isabs(printed) else os.path.normpath(
+                os.path.join(self.cwd, printed))
+            rel = absolute
+            if self.module_root:
+                r = os.path.relpath(absolute, self.module_root)
+                if not r.startswith(".."):
+                    rel = r
+        self._rel[printed] = rel
+        self._abs[rel] = absolute
+        return rel
+
+    def absolute(self, rel: str) -> str:
+        return self._abs.get(rel, rel)
+
+    def source(self, rel: str) -> source.GoFile | None:
+        if rel not in self._src:
+            absolute = self._abs.get(rel, rel)
+            self._src[rel] = None if absolute.startswith("<") else source.load(absolute)
+        return self._src[rel]
+
+
+class _PackageInfo:
+    """Named types and method names of a package, read from its directory when first needed."""
+
+    def __init__(self, files: _Files):
+        self.files = files
+        self._by_dir: dict[str, tuple[dict, frozenset]] = {}
+
+    def decls(self, rel_file: str) -> tuple[dict, frozenset]:
+        directory = os.path.dirname(self.files.absolute(rel_file))
+        if directory not in self._by_dir:
+            data = []
+            try:
+                names = [n for n in os.listdir(directory)
+                         if n.endswith(".go") and not n.endswith("_test.go")]
+            except OSError:
+                names = []
+            for name in names:
+                try:
+                    with open(os.path.join(directory, name), "rb") as fh:
+                        data.append(fh.read())
+                except OSError:
+                    pass
+            self._by_dir[directory] = kinds.scan_declarations(data)
+        return self._by_dir[directory]
+
+
+def _looks_inlined(expr: str, line_after: str) -> bool:
+    if expr == "... argument":
+        return False
+    if expr.startswith("~") or "~R" in expr or "~r" in expr:
+        return True
+    probe = expr.split("(", 1)[0] if expr.startswith(("make(", "new(", "append(")) else expr
+    probe = probe.replace("{...}", "{")
+    if expr.startswith(("make(", "new(")):
+        probe = expr[: expr.find("(") + 1]
+    return probe not in line_after
+
+
+def _origin_for(site_expr: str, callees: list[str], own_sites: dict) -> Position | None:
+    """Find the allocation's own position in the inlined callee, when it was scanned too."""
+    for callee in reversed(callees):
+        short = callee.rsplit("/", 1)[-1]
+        candidates = own_sites.get(short) or own_sites.get(short.split(".", 1)[-1]) or []
+        for s in candidates:
+            if s.expr == site_expr or (site_expr.endswith(s.expr) and "." in site_expr):
+                return s.position
+    return None
+
+
+def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
+         toolchain: Toolchain | None = None, progress: bool | None = None) -> ScanResult:
+    toolchain = toolchain or find_toolchain()
+    cwd = collect.check_directory(directory)
+    module_root = collect.find_module_root(cwd)
+    patterns = patterns or ["./..."]
+    if module_root is None and any(collect.is_relative_pattern(p) for p in patterns):
+        raise InputError(f"not a Go module: no go.mod in {cwd} or any parent directory "
+                         "(standard-library packages such as 'fmt' can be scanned from anywhere)")
+    build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress)
+    if not build.packages and build.setup_errors:
+        raise collect.setup_error(build.setup_errors)
+    if build.returncode != 0 and not build.packages:
+        raise InputError("go build failed and printed nothing")
+    if build.setup_errors and build.returncode != 0 and not any(p.failed for p in build.packages.values()):
+        raise collect.setup_error(build.setup_errors)
+
+    result = ScanResult(toolchain.version, toolchain.goos, toolchain.goarch, cwd, module_root,
+                        list(patterns), build_seconds=build.seconds)
+    files = _Files(cwd, module_root)
+    info = _PackageInfo(files)
+    for pkg in build.packages.values():
+        if pkg.failed:
+            result.failed_packages.append(pkg.import_path)
+            for line in pkg.lines:
+                pos = re.match(r"^(.+?):(\d+):(?:(\d+):)? (.*)$", line)
+                if pos:
+                    result.errors.append(CompileError(pkg.import_path, pos.group(4),
+                                                      files.resolve(pos.group(1)),
+                                                      int(pos.group(2)), int(pos.group(3) or 0)))
+                else:
+                    result.errors.append(CompileError(pkg.import_path, line))
+            continue
+        result.packages.append(pkg.import_path)
+        _build_package(pkg.import_path, pkg.lines, files, info, result)
+    _derive_causes(result, files)
+    return result
+
+
+def _build_package(import_path: str, lines: list[str], files: _Files, info: _PackageInfo,
+                   result: ScanResult) -> None:
+    diag = parse_lines(lines)
+    result.unparsed += sum(1 for _, msg in diag.other if "bounds check" not in msg)
+    inlined_at = {(files.resolve(p[0]), p[1], p[2]): callees
+                  for p, callees in diag.inlined_calls.items()}
+    pkg_sites: list[Site] = []
+    explanations_of: dict[int, list[Explanation]] = {}
+
+    for summary in diag.summaries:
+        rel = files.resolve(summary.pos[0])
+        line, col = summary.pos[1], summary.pos[2]
+        src = files.source(rel)
+        fn_from_header = summary.explanations[0].func if summary.explanations else ""
+        function = fn_from_header or (src.function_at(line, col) if src else "")
+        if summary.kind in ("leak", "uintptr") or (
+                summary.kind == "stack" and src is not None and src.is_param(line, col)):
+            result.params.append(_param(import_path, rel, line, col, function, summary))
+            continue
+        verdict = "stack" if summary.kind == "stack" else "heap"
+        named, methods = info.decls(rel) if rel[:1] != "<" else ({}, frozenset())
+        kind = kinds.classify(summary.expr, summary.kind, named, methods)
+        site = Site(import_path, rel, line, col, function, summary.expr, kind, verdict,
+                    diagnostic=summary.raw.replace(summary.expr, "", 1).strip(" :")
+                    if summary.kind != "moved" else "moved to heap")
+        if summary.kind == "stack" and summary.zero_copy:
+            site.note = "zero-copy: the conversion reuses the string's bytes"
+        pkg_sites.append(site)
+        explanations_of[id(site)] = summary.explanations
+
+    for ex in diag.orphans:
+        rel = files.resolve(ex.pos[0])
+        line, col = ex.pos[1], ex.pos[2]
+        if ex.kind == "param":
+            leak = "heap" if ex.root == "{heap}" else (
+                "result" if ex.root.startswith("~") else "storage")
+            result.params.append(Param(import_path, rel, line, col, ex.func, ex.expr, leak,
+                                       diagnostic=f"leaks to {ex.root} (explained only, -m=2)"))
+            continue
+        named, methods = info.decls(rel) if rel[:1] != "<" else ({}, frozenset())
+        site = Site(import_path, rel, line, col, ex.func, ex.expr,
+                    kinds.classify(ex.expr, "heap", named, methods), "heap",
+                    diagnostic="escapes to heap (go/defer wrapper; explained only, -m=2)")
+        pkg_sites.append(site)
+        explanations_of[id(site)] = [ex]
+
+    # Inlined copies: a site at a call position whose expression is not the caller's own text.
+    by_function: dict[str, list[Site]] = {}
+    for s in pkg_sites:
+        by_function.setdefault(s.function, []).append(s)
+    for s in pkg_sites:
+        callees = inlined_at.get((s.file, s.line, s.col))
+        if not callees:
+            continue
+        src = files.source(s.file)
+        after = src.text_at(s.line, s.col, 400) if src else ""
+        full_line = src.line_text(s.line) if src else ""
+        if s.file.startswith("<"):
+            continue
+        if _looks_inlined(s.expr, after) and _looks_inlined(s.expr, full_line):
+            s.origin = _origin_for(s.expr, callees, by_function)
+            s.inlined_from = callees[-1]
+
+    for s in pkg_sites:
+        s._explanations = explanations_of.get(id(s), [])  # type: ignore[attr-defined]
+    result.sites.extend(pkg_sites)
+
+
+def _param(import_path: str, rel: str, line: int, col: int, function: str,
+           summary: Summary) -> Param:
+    if summary.kind == "stack":
+        leak = "none"
+    elif summary.kind == "uintptr":
+        leak = "uintptr"
+    elif summary.result:
+        leak = "result"
+    elif summary.content:
+        leak = "content"
+    else:
+        leak = "heap"
+    p = Param(import_path, rel, line, col, function, summary.expr, leak, diagnostic=summary.raw)
+    if summary.result:
+        p.result = summary.result
+        p.level = summary.level
+    return p
+
+
+def _steps(ex: Explanation, files: _Files) -> list[Step]:
+    out = []
+    for st in ex.steps:
+        f, ln, c = parse_at(st.at)
+        out.append(Step(st.flow_dst, st.flow_src, st.expr, st.reason, files.resolve(f), ln, c))
+    return out
+
+
+def _derive_causes(result: ScanResult, files: _Files) -> None:
+    index: dict[tuple, list[Site]] = {}
+    for s in result.sites:
+        if s.verdict == "heap":
+            index.setdefault((s.function, s.expr), []).append(s)
+    memo: dict[int, Decision] = {}
+    in_progress: set[int] = set()
+
+    def lookup(function: str, expr: str, kind: str | None):
+        # A closure sees its enclosing functions' variables: F.func1.2 -> F.func1 -> F.
+        scope = function
+        while scope:
+            for s in index.get((scope, expr), []):
+                if kind is None or s.kind == kind:
+                    return s, decide(s, 1)
+            parent = re.sub(r"\.(?:func)?\d+$", "", scope)
+            if parent == scope:
+                break
+            scope = parent
+        return None
+
+    ctx = CauseContext(files.source, lookup)
+
+    def decide(site: Site, depth: int = 0) -> Decision:
+        key = id(site)
+        if key in memo:
+            return memo[key]
+        if key in in_progress:
+            return Decision("other")
+        in_progress.add(key)
+        exps = getattr(site, "_explanations", [])
+        paths = [_steps(ex, files) for ex in exps]
+        roots = [ex.flows[-1][0] if ex.flows else "" for ex in exps]
+        d = derive(site, paths, roots, ctx, depth)
+        memo[key] = d
+        site.cause = d.cause
+        in_progress.discard(key)
+        return d
+
+    for site in result.sites:
+        exps = getattr(site, "_explanations", [])
+        site.flow = [
+            FlowStep(st.file, st.line, st.col, st.reason, st.expr, f"{st.dst} ← {st.src}",
+                     _line_text(files, st.file, st.line))
+            for ex in exps for st in _steps(ex, files)
+        ]
+        if site.verdict != "heap":
+            site.cause = None
+            continue
+        d = decide(site)
+        site.cause = d.cause
+        site.explanation, site.suggestion = advice.explain(site, d)
+        note = advice.cost_note(site)
+        if note:
+            site.note = note
+    for site in result.sites:
+        if hasattr(site, "_explanations"):
+            del site._explanations  # type: ignore[attr-defined]
+
+
+def _line_text(files: _Files, rel: str, line: int) -> str:
+    src = files.source(rel)
+    return src.line_text(line).strip() if src else ""
+
+
+def raise_for_compile_errors(result: ScanResult) -> None:
+    if result.errors:
+        first = result.errors[0]
+        where = f"{first.file}:{first.line}: " if first.file else ""
+        raise GoallocError(f"{first.package} does not compile: {where}{first.message}",
+                           EXIT_COMPILE)
