@@ -198,6 +198,9 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
         run.packages.append(pkg)
         if not parsed.results:
             run.packages_without_benchmarks.append(pkg)
+            for leftover in (profile, binary):  # nothing was measured: keep no files
+                if leftover and os.path.exists(leftover):
+                    os.unlink(leftover)
             continue
         chunks.append(stdout)
         if profile and os.path.exists(profile):
@@ -241,9 +244,11 @@ def _compiler_message(pkg: str, text: str) -> str:
 
 def _failure_message(stdout: str, stderr: str) -> str:
     for text in (stdout, stderr):
-        for line in text.splitlines():
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
             s = line.strip()
             if s.startswith(("--- FAIL", "panic:", "fatal error:")):
-                return s
+                nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+                return f"{s} ({nxt})" if nxt and not nxt.startswith("FAIL") else s
     return _first_meaningful(stderr) or "go test failed"
 

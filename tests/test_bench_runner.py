@@ -1,0 +1,123 @@
+"""`goalloc bench` runs the real `go test` on the tiny modules in tests/testdata/bench."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from goalloc.bench import BenchRun, parse_bench_text, run_benchmarks
+from goalloc.cli import main
+from goalloc.errors import GoallocError
+from goalloc.toolchain import find_toolchain
+
+DATA = Path(__file__).parent / "testdata" / "bench"
+
+
+@pytest.fixture(scope="module")
+def toolchain():
+    try:
+        return find_toolchain()
+    except GoallocError as exc:
+        pytest.skip(f"no Go toolchain: {exc}")
+
+
+@pytest.fixture
+def module(tmp_path):
+    """Copy a testdata module to a temporary directory (the runner writes next to it)."""
+    def copy(name: str) -> Path:
+        dst = tmp_path / name
+        shutil.copytree(DATA / name, dst)
+        return dst
+    return copy
+
+
+def test_run_benchmarks_api(toolchain, module, tmp_path):
+    src = module("simple")
+    progress = io.StringIO()
+    out = tmp_path / "results.txt"
+    run = run_benchmarks(toolchain, None, bench=".", count=2, cwd=src,
+                         memprofile_dir=tmp_path / "prof", benchtime="20x", out=out,
+                         progress=progress)
+    assert isinstance(run, BenchRun)
+    names = [r.base for r in run.results]
+    assert names.count("Grow") == 2 and names.count("Prealloc") == 2
+    grow = next(r for r in run.results if r.base == "Grow")
+    assert set(grow.values) >= {"ns/op", "B/op", "allocs/op"}
+    assert grow.values["allocs/op"] > 1  # append growth reallocates
+    prealloc = next(r for r in run.results if r.base == "Prealloc")
+    assert prealloc.values["allocs/op"] == 1 and prealloc.values["items/op"] == 100
+    assert grow.pkg == "example.com/simple" and grow.procs >= 1
+    # Raw output saved and parses back to the same results.
+    assert run.out_path == str(out)
+    again = parse_bench_text(out.read_text())
+    assert [(r.name, r.values) for r in again.results] == \
+        [(r.name, r.values) for r in run.results]
+    # One memory profile (and the test binary for pprof) per package.
+    profile = Path(run.profiles["example.com/simple"])
+    assert profile.is_file() and profile.stat().st_size > 0
+    assert Path(run.binaries["example.com/simple"]).is_file()
+    # Progress streamed to the given stream; nothing left in the module directory.
+    assert "BenchmarkGrow" in progress.getvalue()
+    assert not list(src.glob("*.test")) and not list(src.glob("*.pprof"))
+
+
+def test_multiple_packages_and_package_without_benchmarks(toolchain, module, tmp_path):
+    src = module("multi")
+    run = run_benchmarks(toolchain, ["./..."], count=1, cwd=src, benchtime="5x",
+                         memprofile_dir=tmp_path / "prof", progress=None)
+    assert {r.pkg for r in run.results} == {"example.com/multi/a"}
+    assert run.packages_without_benchmarks == ["example.com/multi/b"]
+    assert list(run.profiles) == ["example.com/multi/a"]
+    assert sorted(os.listdir(tmp_path / "prof")) == ["example.com_multi_a.mem.pprof",
+                                                      "example.com_multi_a.test"]
+
+
+def test_cli_default_results_file_and_summary(toolchain, module, capsys):
+    src = module("simple")
+    code = main(["bench", "-C", str(src), "--bench", "Prealloc", "--count", "1",
+                 "--benchtime", "10x", "--format", "json"])
+    assert code == 0
+    captured = capsys.readouterr()
+    import json
+    doc = json.loads(captured.out)
+    assert doc["schema_version"] == 1
+    names = {b["name"] for b in doc["benchmarks"]}
+    assert len(names) == 1 and names.pop().startswith("Prealloc")  # --bench filtered Grow out
+    units = {b["unit"] for b in doc["benchmarks"]}
+    assert units == {"ns/op", "B/op", "allocs/op", "items/op"}
+    results = Path(doc["results_file"])
+    assert results.parent == src / ".goalloc" / "bench" and results.suffix == ".txt"
+    assert "BenchmarkPrealloc" in results.read_text()
+    assert Path(doc["memprofiles"]["example.com/simple"]).is_file()
+    assert "BenchmarkPrealloc" in captured.err  # progress on stderr
+    assert "need >= 6 runs" in captured.err
+
+
+@pytest.mark.parametrize("name,args,code,needle", [
+    ("nobench", [], 2, "no benchmarks in example.com/nobench"),
+    ("simple", ["--bench", "NoSuchBenchmark"], 2, "no benchmark matches -bench"),
+    ("broken", [], 3, "broken.go:4"),
+    ("failing", [], 2, "BenchmarkBoom"),
+])
+def test_cli_errors(toolchain, module, capsys, name, args, code, needle):
+    src = module(name)
+    assert main(["bench", "-C", str(src), "--count", "1", "--benchtime", "1x",
+                 "--no-memprofile", *args]) == code
+    err = capsys.readouterr().err
+    assert needle in err
+    assert "Traceback" not in err
+    error_lines = [ln for ln in err.splitlines() if ln.startswith("goalloc: error:")]
+    assert len(error_lines) == 1
+    assert not (src / ".goalloc" / "bench").exists() or not list(
+        (src / ".goalloc" / "bench").glob("*.txt"))
+
+
+def test_usage_errors(capsys, tmp_path):
+    assert main(["bench", "-C", str(tmp_path / "nope")]) == 2
+    assert "directory not found" in capsys.readouterr().err
+    assert main(["bench", "--count", "0"]) == 2
+    assert "--count" in capsys.readouterr().err

@@ -1,0 +1,3 @@
+package b
+
+func Two() int { return 2 }

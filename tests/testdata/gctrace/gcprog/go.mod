@@ -1,0 +1,3 @@
+module example.com/gcprog
+
+go 1.21
