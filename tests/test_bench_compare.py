@@ -162,3 +162,36 @@ def test_errors_are_one_line_with_exit_codes(tmp_path, capsys):
     garbage.write_text("BenchmarkX 10 abc ns/op\n")
     assert main(["bench", "compare", str(garbage), str(NEW)]) == 2
     assert "malformed" in capsys.readouterr().err
+
+
+def test_gomaxprocs_suffix_differs_between_files(tmp_path, capsys):
+    new4 = tmp_path / "new4.txt"
+    new4.write_text(NEW.read_text().replace("-8 ", "-4 "))
+    assert main(["bench", "compare", str(OLD), str(new4), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    got = {(c["name"], c["unit"]): c for c in doc["comparisons"]}
+    # Matched by base name; same statistics as with equal suffixes.
+    assert got[("Append", "ns/op")]["p"] == pytest.approx(2 / 924)
+    assert any("GOMAXPROCS differs" in n for n in doc["notes"])
+    # Same suffix on both sides: matched by full name, no note.
+    res = compare(parse_bench_text(OLD.read_text()), parse_bench_text(NEW.read_text()))
+    assert res.notes == [] and res.rows[0].name == "Append-8"
+
+
+def test_stdin_as_new(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO(NEW.read_text()))
+    assert main(["bench", "compare", str(OLD), "-", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    # 4 benchmarks x (ns/op, B/op, allocs/op) + MapFill keys/op
+    assert doc["new"] == "<stdin>" and len(doc["comparisons"]) == 4 * 3 + 1
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+    code = ("import sys, goalloc.bench, goalloc.commands.bench, goalloc.commands.gctrace; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('scipy', 'matplotlib', 'numpy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -68,17 +68,19 @@ class CompareResult:
     config: dict[str, str] = field(default_factory=dict)
     only_old: list[str] = field(default_factory=list)  # benchmarks missing from NEW
     only_new: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the files were matched, if unusual
 
     @property
     def rows(self) -> list[Row]:
         return [row for table in self.tables for row in table.rows]
 
 
-def _samples(bf: BenchFile) -> tuple[dict, list]:
+def _samples(bf: BenchFile, ignore_procs: bool = False) -> tuple[dict, list]:
     """{(pkg, name): {unit: [values]}} in order of first appearance."""
     samples: dict[tuple[str, str], dict[str, list[float]]] = {}
     for r in bf.results:
-        cell = samples.setdefault(r.key, {})
+        key = (r.pkg, r.base) if ignore_procs else r.key
+        cell = samples.setdefault(key, {})
         for unit, value in r.values.items():
             cell.setdefault(unit, []).append(value)
     return samples, list(samples)
@@ -95,9 +97,27 @@ def _display(key: tuple[str, str], multi_pkg: bool) -> str:
 
 
 def compare(old: BenchFile, new: BenchFile, alpha: float = stats.ALPHA,
-            confidence: float = stats.CONFIDENCE) -> CompareResult:
-    old_s, old_keys = _samples(old)
-    new_s, new_keys = _samples(new)
+            confidence: float = stats.CONFIDENCE,
+            ignore_procs: bool | None = None) -> CompareResult:
+    """Compare OLD (the baseline) with NEW.
+
+    Benchmarks match by package and name including the ``-N`` GOMAXPROCS suffix, as
+    benchstat's rows do. ``ignore_procs`` matches them without the suffix; None (the
+    default) does so only when the files have nothing in common otherwise (results from
+    machines with different core counts).
+    """
+    notes: list[str] = []
+    old_s, old_keys = _samples(old, bool(ignore_procs))
+    new_s, new_keys = _samples(new, bool(ignore_procs))
+    if ignore_procs is None and not set(old_s) & set(new_s):
+        o2, ok2 = _samples(old, True)
+        n2, nk2 = _samples(new, True)
+        if set(o2) & set(n2):
+            old_s, old_keys, new_s, new_keys = o2, ok2, n2, nk2
+            procs_old = sorted({r.procs for r in old.results})
+            procs_new = sorted({r.procs for r in new.results})
+            notes.append(f"GOMAXPROCS differs (old {procs_old}, new {procs_new}): benchmarks "
+                         "matched by name without the -N suffix")
     keys = old_keys + [k for k in new_keys if k not in old_s]
     multi_pkg = len({k[0] for k in keys}) > 1
     units: list[str] = []
@@ -154,4 +174,21 @@ def compare(old: BenchFile, new: BenchFile, alpha: float = stats.ALPHA,
         old_source=old.source, new_source=new.source, tables=tables, alpha=alpha,
         confidence=confidence, config=config,
         only_old=[_display(k, multi_pkg) for k in old_keys if k not in new_s],
-        only_new=[_display(k, multi_pkg) for k in new_keys if k not in old_s])
+        only_new=[_display(k, multi_pkg) for k in new_keys if k not in old_s],
+        notes=notes)
+
+
+def summaries(bf: BenchFile, confidence: float = stats.CONFIDENCE) -> list[tuple]:
+    """(unit, pkg, name, Summary, values) for every benchmark and unit of one file."""
+    samples, keys = _samples(bf)
+    units: list[str] = []
+    for u in bf.units:
+        if u not in units:
+            units.append(u)
+    out = []
+    for unit in _unit_order(units):
+        for key in keys:
+            values = samples[key].get(unit)
+            if values:
+                out.append((unit, key[0], key[1], stats.summarize(values, confidence), values))
+    return out

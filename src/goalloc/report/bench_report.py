@@ -105,6 +105,8 @@ def render_compare_text(res: CompareResult) -> str:
         out.append(f"only in {old_label}: {', '.join(res.only_old)}")
     if res.only_new:
         out.append(f"only in {new_label}: {', '.join(res.only_new)}")
+    for note in res.notes:
+        out.append(f"note: {note}")
     return "\n".join(out) + "\n"
 
 
@@ -195,6 +197,7 @@ def compare_json(res: CompareResult) -> dict:
         "geomeans": geomeans,
         "only_old": res.only_old,
         "only_new": res.only_new,
+        "notes": res.notes,
         "warnings": all_warnings,
     }
 
@@ -204,18 +207,23 @@ def render_compare_json(res: CompareResult) -> str:
 
 
 def render_run_text(run) -> str:
-    """Medians of one run (``goalloc bench``): a row per benchmark, a column per unit."""
-    from goalloc.bench.compare import compare
+    """Medians of one run (``goalloc bench``): a table per unit, a row per benchmark."""
+    from goalloc.bench.compare import summaries
 
-    res = compare(run.parsed, run.parsed)  # summaries only; comparison columns are dropped
+    rows = summaries(run.parsed)
+    multi_pkg = len({pkg for _, pkg, _, _, _ in rows}) > 1
     out: list[str] = []
-    for table in res.tables:
-        lines = [["", display_unit(table.unit), "n"]]
-        for row in table.rows:
-            lines.append([row.name, _cell(row.old, row.unit), str(row.old.n)])
+    for unit in dict.fromkeys(u for u, *_ in rows):
+        lines = [["", display_unit(unit), "n"]]
+        for u, pkg, name, summary, values in rows:
+            if u == unit:
+                label = f"{pkg}.{name}" if multi_pkg and pkg else name
+                lines.append([label, _cell(summary, unit), str(summary.n)])
         if out:
             out.append("")
         out.extend(_layout(lines, right={1, 2}))
+    if out:
+        out.append("")
     for pkg, path in run.profiles.items():
         out.append(f"memprofile {pkg}: {path}")
     if run.out_path:
@@ -224,18 +232,12 @@ def render_run_text(run) -> str:
 
 
 def run_json(run) -> dict:
-    from goalloc.bench.compare import compare
+    from goalloc.bench.compare import summaries
 
-    res = compare(run.parsed, run.parsed)
-    benchmarks = []
-    for table in res.tables:
-        for row in table.rows:
-            benchmarks.append({
-                "pkg": row.pkg, "name": row.name, "unit": row.unit,
-                "median": row.old.center, "ci": _ci(row.old), "n": row.old.n,
-                "values": [v for r in run.parsed.results if r.key == (row.pkg, _raw_name(r, row))
-                           for u, v in r.values.items() if u == row.unit],
-            })
+    benchmarks = [{
+        "pkg": pkg, "name": name, "unit": unit, "median": summary.center,
+        "ci": _ci(summary), "n": summary.n, "values": values, "warnings": summary.warnings,
+    } for unit, pkg, name, summary, values in summaries(run.parsed)]
     return {
         "schema_version": SCHEMA_VERSION,
         "go_version": run.go_version,
@@ -246,12 +248,6 @@ def run_json(run) -> dict:
         "test_binaries": run.binaries,
         "benchmarks": benchmarks,
     }
-
-
-def _raw_name(result, row) -> str:
-    # Row names carry a "pkg." prefix when several packages ran; results do not.
-    return row.name[len(row.pkg) + 1:] if row.pkg and row.name.startswith(row.pkg + ".") \
-        else row.name
 
 
 def render_run_json(run) -> str:
