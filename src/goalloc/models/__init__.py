@@ -16,3 +16,7 @@ __all__ = [
     "round_alloc_size", "roundupsize", "simulate_slice", "stack_buffer_note",
     "supported_versions",
 ]
+
+from goalloc.models.maps import MapGrowth, MapStep, simulate_map  # noqa: E402
+
+__all__ += ["MapGrowth", "MapStep", "simulate_map"]
