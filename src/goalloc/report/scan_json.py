@@ -1,0 +1,49 @@
+"""The JSON document of `goalloc scan` (a public contract: see docs/json.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from goalloc import __version__
+
+SCHEMA_VERSION = 1
+
+
+def summary(result, sites) -> dict:
+    heap = [s for s in sites if s.verdict == "heap"]
+    return {
+        "sites": len(sites),
+        "heap": len(heap),
+        "stack": len(sites) - len(heap),
+        "params": len(result.params),
+        "inlined_copies": sum(1 for s in sites if s.inlined_from),
+        "no_cost_heap": sum(1 for s in heap if s.note.startswith("allocates nothing")),
+        "by_cause": dict(Counter(s.cause for s in heap).most_common()),
+        "by_kind": dict(Counter(s.kind for s in heap).most_common()),
+        "by_package": dict(Counter(s.package for s in heap).most_common()),
+        "findings": len(result.findings),
+    }
+
+
+def document(result, sites, filters: dict | None = None) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "goalloc", "version": __version__},
+        "go": {"version": result.go_version, "goos": result.goos, "goarch": result.goarch},
+        "directory": result.directory,
+        "module_root": result.module_root,
+        "patterns": result.patterns,
+        "packages": result.packages,
+        "failed_packages": result.failed_packages,
+        "filters": filters or {},
+        "summary": summary(result, sites),
+        "sites": [s.to_json() for s in sites],
+        "params": [p.to_json() for p in result.params],
+        "findings": [f.to_json() for f in result.findings],
+        "errors": [e.to_json() for e in result.errors],
+    }
+
+
+def render(result, sites, filters: dict | None = None) -> str:
+    return json.dumps(document(result, sites, filters), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,169 @@
+"""The human report of `goalloc scan`: summary, hotspots, then the sites with cause and fix."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter, defaultdict
+
+from goalloc.escape.advice import CAUSE_DOCS
+
+
+class _Style:
+    def __init__(self, color: bool):
+        self.color = color
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def bold(self, t: str) -> str:
+        return self._wrap("1", t)
+
+    def dim(self, t: str) -> str:
+        return self._wrap("2", t)
+
+    def heap(self, t: str) -> str:
+        return self._wrap("33", t)
+
+    def red(self, t: str) -> str:
+        return self._wrap("31", t)
+
+    def green(self, t: str) -> str:
+        return self._wrap("32", t)
+
+
+def use_color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    return stream.isatty() and os.environ.get("NO_COLOR") is None and os.environ.get("TERM") != "dumb"
+
+
+def _bar(n: int, top: int, width: int = 24) -> str:
+    if top <= 0:
+        return ""
+    return "█" * max(1, round(width * n / top)) if n else ""
+
+
+def _table(title: str, counts: Counter, st: _Style, doc: dict | None = None) -> list[str]:
+    if not counts:
+        return []
+    out = [st.bold(title)]
+    top = max(counts.values())
+    width = max(len(str(k)) for k in counts)
+    for key, n in counts.most_common():
+        line = f"  {str(key):<{width}}  {n:>6}  {_bar(n, top)}"
+        if doc and key in doc:
+            line += st.dim(f"  {doc[key]}")
+        out.append(line)
+    return out + [""]
+
+
+def _pos(s) -> str:
+    return f"{s.file}:{s.line}:{s.col}"
+
+
+def render(result, sites, verbose: bool = False, color: bool = False, limit: int | None = None) -> str:
+    st = _Style(color)
+    heap = [s for s in sites if s.verdict == "heap"]
+    out = [st.bold(f"goalloc scan: {result.go_version} {result.goos}/{result.goarch}, "
+                   f"{len(result.packages)} package(s)")]
+    out.append(f"  {len(sites)} allocation sites: {st.heap(str(len(heap)) + ' heap')}, "
+               f"{len(sites) - len(heap)} stack; {len(result.params)} parameter facts")
+    free = [s for s in heap if s.note.startswith("allocates nothing")]
+    if free:
+        out.append(f"  {len(free)} heap verdict(s) that allocate nothing (constants, zero-size values)")
+    copies = sum(1 for s in sites if s.inlined_from)
+    if copies:
+        out.append(f"  {copies} site(s) are inlined copies; listed under their origin")
+    if result.findings:
+        out.append(f"  {len(result.findings)} finding(s) from the rules")
+    out.append("")
+    if result.errors:
+        out.append(st.red(f"Compile errors in {len(result.failed_packages)} package(s) "
+                          f"(these were not analysed):"))
+        for e in result.errors[:20]:
+            where = f"{e.file}:{e.line}:{e.col}: " if e.file else ""
+            out.append(f"  {e.package}: {where}{e.message}")
+        if len(result.errors) > 20:
+            out.append(f"  ... and {len(result.errors) - 20} more")
+        out.append("")
+
+    out += _table("Heap sites by cause", Counter(s.cause for s in heap), st, CAUSE_DOCS)
+    out += _table("Heap sites by kind", Counter(s.kind for s in heap), st)
+    if len({s.package for s in heap}) > 1:
+        out += _table("Heap sites by package", Counter(s.package for s in heap), st)
+
+    hot = Counter((s.package, s.function) for s in heap if not s.note.startswith("allocates nothing"))
+    if hot:
+        out.append(st.bold("Hotspots (functions with the most heap sites)"))
+        first_pos = {}
+        for s in heap:
+            first_pos.setdefault((s.package, s.function), _pos(s))
+        for (pkg, fn), n in hot.most_common(10):
+            out.append(f"  {n:>4}  {fn or '?'}  {st.dim(pkg + '  ' + first_pos[(pkg, fn)])}")
+        out.append("")
+
+    findings_at = defaultdict(list)
+    for f in result.findings:
+        findings_at[(f.file, f.line)].append(f)
+    shown_findings = set()
+
+    copies_of = defaultdict(list)
+    top_level = []
+    site_at = {(s.file, s.line, s.col, s.expr): s for s in sites if not s.inlined_from}
+    for s in sites:
+        if s.inlined_from and s.origin and (s.origin.file, s.origin.line, s.origin.col, s.expr) in site_at:
+            copies_of[(s.origin.file, s.origin.line, s.origin.col, s.expr)].append(s)
+        else:
+            top_level.append(s)
+
+    listed = [s for s in top_level if s.verdict == "heap"]
+    listed.sort(key=lambda s: (s.package, s.file, s.line, s.col))
+    if listed:
+        out.append(st.bold("Heap sites"))
+    shown = 0
+    for s in listed:
+        if limit is not None and shown >= limit:
+            out.append(f"  ... {len(listed) - shown} more (use --format json, or filters)")
+            break
+        shown += 1
+        inl = f"  (inlined from {s.inlined_from})" if s.inlined_from else ""
+        out.append(f"{_pos(s)}: {st.heap(s.expr)}  [{s.kind}, {s.cause}]  in {s.function}{inl}")
+        out.append(f"    {s.explanation}")
+        if s.suggestion:
+            out.append(f"    {st.green('fix:')} {s.suggestion}")
+        if s.note:
+            out.append(f"    {st.dim('note:')} {s.note}")
+        for f in findings_at.get((s.file, s.line), []):
+            shown_findings.add(id(f))
+            out.append(f"    {st.bold('finding ' + f.rule + ':')} {f.message}")
+        copies = copies_of.get((s.file, s.line, s.col, s.expr), [])
+        if copies:
+            verdicts = ", ".join(f"{_pos(c)} {c.verdict}" for c in copies)
+            out.append(f"    inlined copies: {verdicts}")
+        if verbose and s.flow:
+            out.append(st.dim("    flow:"))
+            for step in s.flow:
+                out.append(st.dim(f"      {step.file}:{step.line}:{step.col}  {step.expr} "
+                                  f"({step.reason})   [{step.flow}]"))
+                if step.text:
+                    out.append(st.dim(f"          | {step.text}"))
+    if listed:
+        out.append("")
+
+    stack_sites = [s for s in top_level if s.verdict == "stack"]
+    if verbose and stack_sites:
+        out.append(st.bold("Stack sites"))
+        for s in sorted(stack_sites, key=lambda s: (s.package, s.file, s.line, s.col)):
+            out.append(f"{_pos(s)}: {s.expr}  [{s.kind}]  in {s.function}"
+                       + (f"  note: {s.note}" if s.note else ""))
+        out.append("")
+
+    rest = [f for f in result.findings if id(f) not in shown_findings]
+    if rest:
+        out.append(st.bold("Findings"))
+        for f in sorted(rest, key=lambda f: (f.file, f.line, f.col)):
+            out.append(f"{f.file}:{f.line}:{f.col}: {st.bold(f.rule)}: {f.message}")
+        out.append("")
+    if not sites and not result.errors:
+        out.append("No allocation decisions were reported for these packages.")
+    return "\n".join(out).rstrip() + "\n"
