@@ -41,7 +41,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from goalloc.profiles.attribute import attribute, diff
+    from goalloc.profiles.attribution import attribute, diff
     from goalloc.profiles.decode import read_profile
     from goalloc.report.output import write_output
 

@@ -4,7 +4,7 @@ Light to import: protobuf is loaded only when a profile is decoded with it.
 
     from goalloc.profiles import read_profile, attribute, link_sites
     prof = read_profile("mem.out")                 # Profile (decode.py, model.py)
-    result = attribute(prof, "alloc_space", source_root=".")  # Attribution (attribute.py)
+    result = attribute(prof, "alloc_space", source_root=".")  # Attribution (attribution.py)
     link_sites(result.sites, escape_sites)         # escape sites from goalloc scan (link.py)
 """
 
@@ -20,8 +20,8 @@ def __getattr__(name):
         return getattr(decode, name)
     if name in ("attribute", "attribute_sites", "diff", "function_table", "source_kind",
                 "KINDS"):
-        from goalloc.profiles import attribute
-        return getattr(attribute, name)
+        from goalloc.profiles import attribution
+        return getattr(attribution, name)
     if name == "link_sites":
         from goalloc.profiles.link import link_sites
         return link_sites

@@ -48,7 +48,7 @@ def _rank(psite, esite) -> tuple:
 def link_sites(profile_sites: list, escape_sites: list) -> dict:
     """Attach to each measured site the escape site(s) at its position.
 
-    ``profile_sites`` are :class:`goalloc.profiles.attribute.ProfileSite`; ``escape_sites`` are
+    ``profile_sites`` are :class:`goalloc.profiles.attribution.ProfileSite`; ``escape_sites`` are
     :class:`goalloc.escape.model.Site`. A site matches by line and file (equal paths, or one a
     path suffix of the other, so module-relative and absolute names meet), at its own position
     or at its ``origin`` (an allocation inlined elsewhere). The best match (compatible kind,

@@ -42,6 +42,16 @@ func MakeMap(n int) map[int]int {
 	return m
 }
 
+// CountMap makes a sized map that does not escape, and fills it past its hint: the compiler
+// keeps the map header on the stack, yet the program allocates its storage.
+func CountMap(n int) int {
+	m := make(map[int]int, 100)
+	for i := 0; i < n; i++ {
+		m[i%150] = i
+	}
+	return len(m)
+}
+
 // FillMap grows an unsized map.
 func FillMap(n int) map[string]int {
 	m := map[string]int{}

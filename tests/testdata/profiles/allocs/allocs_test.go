@@ -20,6 +20,12 @@ func BenchmarkMakeMap(b *testing.B) {
 	}
 }
 
+func BenchmarkCountMap(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkInts = append(sinkInts[:0], CountMap(200))
+	}
+}
+
 func BenchmarkFillMap(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_ = FillMap(50)

@@ -1,0 +1,334 @@
+"""goalloc profile against real Go profiles and `go tool pprof`.
+
+The profiles are made here, from the std-only benchmark packages in tests/testdata/profiles/,
+by `go test -bench -memprofile` (and runtime/pprof for a heap profile), once per session.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from goalloc.cli import main
+from goalloc.profiles import attribute, link_sites, parse_profile, read_profile
+from goalloc.toolchain import find_toolchain
+
+DATA = Path(__file__).parent / "testdata" / "profiles"
+INDEXES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
+
+
+def _go(args, cwd, env=None):
+    tc = find_toolchain()
+    proc = tc.run(args, cwd=cwd, env=env, timeout=300)
+    assert proc.returncode == 0, f"go {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def profiles(tmp_path_factory):
+    """name -> path of real profiles: allocs at -memprofilerate=1 (two lengths, for --base),
+    a sampled allocs profile at the default rate, and a heap profile from runtime/pprof."""
+    out = tmp_path_factory.mktemp("profiles")
+    allocs, deep = DATA / "allocs", DATA / "deep"
+    bench = ["test", "-run", "^$", "-bench", ".", "-benchmem"]
+    _go(bench + ["-benchtime", "2000x", "-memprofilerate", "1",
+                 "-memprofile", str(out / "allocs.out"), "-o", str(out / "allocs.test")], allocs)
+    _go(bench + ["-benchtime", "700x", "-memprofilerate", "1",
+                 "-memprofile", str(out / "allocs_small.out"), "-o", str(out / "a2.test")], allocs)
+    _go(bench + ["-benchtime", "400x", "-memprofile", str(out / "deep.out"),
+                 "-o", str(out / "deep.test")], deep)
+    _go(["test", "-count=1", "-run", "TestWriteHeap", "."], deep,
+        env={"GOALLOC_HEAP_OUT": str(out / "heap.out")})
+    return {name: out / f"{name}.out" for name in ("allocs", "allocs_small", "deep", "heap")}
+
+
+_PCT = r"-?[\d.]+(?:e[-+]?\d+)?%"
+_ROW = re.compile(rf"^\s*(-?\d+)[A-Za-z]*\s+{_PCT}\s+{_PCT}\s+(-?\d+)[A-Za-z]*\s+{_PCT}\s+"
+                  r"(.+?)(?: \((?:partial-)?inline\))?$")
+_TOTAL = re.compile(r"accounting for (-?\d+)[A-Za-z]*, .* of (-?\d+)[A-Za-z]* total")
+
+
+def pprof_top(path, index, base=None):
+    """{function: (flat, cum)} and the signed total (pprof's "accounting for", which is the
+    total without -base), as `go tool pprof -top` prints them in raw units."""
+    args = ["tool", "pprof", "-top", "-nodefraction=0", f"-sample_index={index}", "-unit=B"]
+    if base:
+        args += ["-base", str(base)]
+    text = _go(args + [str(path)], cwd=None)
+    rows, total, started = {}, None, False
+    for line in text.splitlines():
+        m = _TOTAL.search(line)
+        if m and total is None:
+            total = int(m.group(1))
+            if not base:
+                assert total == int(m.group(2))  # -nodefraction=0: nothing left out
+        if line.split() == ["flat", "flat%", "sum%", "cum", "cum%"]:
+            started = True
+            continue
+        if started:
+            m = _ROW.match(line)
+            assert m, f"cannot read pprof line {line!r}"
+            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    assert started and total is not None, text
+    return rows, total
+
+
+def _ours(doc):
+    return {f["name"]: (f["flat"], f["cum"]) for f in doc["functions"] if f["flat"] or f["cum"]}
+
+
+def run_json(argv, capsys):
+    code = main(argv + ["--format", "json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+@pytest.mark.parametrize("name", ["allocs", "deep", "heap"])
+def test_functions_equal_pprof_top_for_every_sample_index(profiles, name, capsys):
+    nrows = {}
+    for index in INDEXES:
+        doc = run_json(["profile", str(profiles[name]), "--sample-index", index], capsys)
+        assert doc["sample_index"] == index
+        rows, total = pprof_top(profiles[name], index)
+        assert doc["totals"][index] == total
+        assert _ours(doc) == rows, f"{name} {index}"
+        nrows[index] = len(rows)
+    # The profile is real, not trivially empty.
+    assert doc["totals"]["alloc_space"] > 0 and nrows["alloc_space"] > 2
+
+
+def test_base_difference_equals_pprof_base(profiles, capsys):
+    new, old = profiles["allocs"], profiles["allocs_small"]
+    doc = run_json(["profile", str(new), "--base", str(old), "--sample-index", "alloc_space"],
+                   capsys)
+    rows, total = pprof_top(new, "alloc_space", base=old)
+    assert doc["base"] == str(old)
+    assert doc["totals"]["alloc_space"] == total
+    assert _ours(doc) == rows
+    # Per site: new minus old, with the old values kept.
+    key = lambda s: (s["function"], s["file"], s["line"], s["kind"])
+    full = {key(s): s for s in run_json(["profile", str(new)], capsys)["sites"]}
+    for s in doc["sites"]:
+        if key(s) in full and s["base_values"]:
+            before = full[key(s)]["values"]["alloc_space"]
+            assert s["values"]["alloc_space"] == before - s["base_values"]["alloc_space"]
+    grow = [s for s in doc["sites"] if s["function"].endswith("allocs.Grow")]
+    assert grow and grow[0]["values"]["alloc_objects"] > 0  # 2000 runs minus 700
+
+
+def test_hand_decoder_and_upb_agree(profiles):
+    for path in profiles.values():
+        a = read_profile(path, decoder="python")
+        b = read_profile(path, decoder="upb")
+        key = lambda p: sorted((s.location_ids, tuple(s.values), s.count, s.labels, s.num_labels)
+                               for s in p.stacks)
+        assert key(a) == key(b)
+        assert a.locations == b.locations and a.functions == b.functions
+        assert (a.period, a.sample_types, a.default_sample_type, a.sample_count) == \
+            (b.period, b.sample_types, b.default_sample_type, b.sample_count)
+        # Uncompressed profile.proto reads the same.
+        c = parse_profile(gzip.decompress(path.read_bytes()), decoder="python")
+        assert key(c) == key(a)
+
+
+def test_profile_metadata_and_merging(profiles):
+    prof = read_profile(profiles["allocs"])
+    assert [st.type for st in prof.sample_types] == list(INDEXES)
+    assert prof.period == 1 and prof.period_type.type == "space"
+    assert prof.default_sample_type == "alloc_space"
+    # Samples sharing a stack are merged, their values summed; sizes come from the labels.
+    assert prof.sample_count >= len(prof.stacks)
+    assert any(st.count > 1 for st in prof.stacks)
+    assert all(any(k == "bytes" for k, _v, _u in st.num_labels) for st in prof.stacks)
+    heap = read_profile(profiles["heap"])
+    # runtime/pprof's heap profile names no default: like pprof, the last type is the default.
+    assert heap.sample_types[heap.sample_index(None)].type == "inuse_space"
+    assert heap.period == 512 * 1024
+    # Inlined frames: some location has more than one line.
+    assert any(len(loc.lines) > 1 for loc in prof.locations.values())
+
+
+def _site(doc, func, line_text, kind=None):
+    """The site of a function at a line; with ``kind``, the one of that kind (one line can
+    allocate in two ways, e.g. fmt.Sprint's result and the boxing of its argument)."""
+    for s in doc["sites"]:
+        if s["function"] == func and s["source"] and line_text in s["source"] \
+                and (kind is None or s["kind"] == kind):
+            return s
+    raise AssertionError(f"no site {func} {line_text!r} in {[(s['function'], s['source']) for s in doc['sites']]}")
+
+
+def test_sites_are_classified_and_placed(profiles, capsys):
+    src = DATA / "allocs"
+    doc = run_json(["profile", str(profiles["allocs"]), "--source", str(src)], capsys)
+    P = "example.com/allocs."
+    expect = [
+        ("Grow", "append(s, i)", "slice-growth"),
+        ("MakeSlice", "make([]int, n)", "slice-make"),
+        ("MakeMap", "make(map[int]int, 100)", "map-make"),
+        ("CountMap", "make(map[int]int, 100)", "map-make"),
+        ("CountMap", "m[i%150] = i", "map-growth"),
+        ("MakeMap", "m[i] = i", "map-growth"),
+        ("FillMap", "map[string]int{}", "map-make"),
+        ("FillMap", "m[strconv.Itoa(i)] = i", "map-growth"),
+        ("Concat", 'a + "/" + b', "string"),
+        ("ToString", "string(b)", "string"),
+        ("NewPoint", "&point{", "object"),
+        ("inlined", "make([]byte, n)", "slice-make"),
+        ("Build", "sb.WriteString", "string"),
+        ("Print", "fmt.Sprint", "string"),
+    ]
+    lines = (src / "allocs.go").read_text().splitlines()
+    for func, text, kind in expect:
+        s = _site(doc, P + func, text, kind)
+        assert s["file"] == "allocs.go" and text in lines[s["line"] - 1]
+        assert s["user"] and s["values"]["alloc_objects"] > 0
+    assert _site(doc, P + "Build", "sb.WriteString")["callee"] == "strings.(*Builder).WriteString"
+    assert _site(doc, P + "Print", "fmt.Sprint", "string")["callee"] == "fmt.Sprint"
+    # make(map, 100) with 200 inserts: the map is made once per call, and grows.
+    per_run = _site(doc, P + "MakeMap", "make(map")["values"]["alloc_objects"]
+    assert per_run >= 2000
+    # The JSON is sorted by the chosen index and keeps every sample type per site.
+    vals = [abs(s["value"]) for s in doc["sites"]]
+    assert vals == sorted(vals, reverse=True)
+    assert sum(s["values"]["alloc_space"] for s in doc["sites"]) == doc["totals"]["alloc_space"]
+    # The runtime entry point is reported when the profile shows runtime frames.
+    deep = run_json(["profile", str(profiles["deep"])], capsys)
+    assert all(s["entry"] is None or s["entry"].startswith(("runtime.", "internal/runtime/"))
+               for s in deep["sites"])
+
+
+def test_text_report_shows_top_sites(profiles, capsys):
+    code = main(["profile", str(profiles["allocs"]), "--source", str(DATA / "allocs"),
+                 "--top", "5"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "top sites by alloc_space" in out and "top sites by alloc_objects" in out
+    assert "map-growth    allocs.go:" in out and "slice-growth  allocs.go:" in out
+    assert out.count("example.com/allocs.") >= 10
+
+
+_ESC = re.compile(r"^(?:\./)?([\w./-]+\.go):(\d+):(\d+): (.+?) (escapes to heap|does not escape)$")
+
+
+def _compiler_sites(pkgdir):
+    """Escape sites from the compiler's own -m output (the shape goalloc scan produces)."""
+    from goalloc.escape.model import Site
+
+    tc = find_toolchain()
+    proc = tc.run(["build", "-gcflags=-m", "."], cwd=pkgdir, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    sites = []
+    for line in proc.stderr.splitlines():
+        m = _ESC.match(line)
+        if not m:
+            continue
+        expr = m.group(4)
+        kind = ("map" if "map[" in expr else "slice" if ("[]" in expr or "append" in expr)
+                else "string" if ("\"" in expr or "string(" in expr)
+                else "object" if expr.startswith(("&", "new(")) else "interface")
+        sites.append(Site(package="example.com/allocs", file=m.group(1), line=int(m.group(2)),
+                          col=int(m.group(3)), function="", expr=expr, kind=kind,
+                          verdict="heap" if m.group(5) == "escapes to heap" else "stack",
+                          cause="append-growth" if "append" in expr else None,
+                          suggestion="preallocate" if kind in ("map", "slice") else ""))
+    assert sites
+    return sites
+
+
+def test_link_sites_to_compiler_escape_sites(profiles):
+    src = DATA / "allocs"
+    result = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    esc = _compiler_sites(src)
+    links = link_sites(result.sites, esc)
+    by = {(s.function.rsplit(".", 1)[-1], s.source): s for s in result.sites if s.user}
+    mk = next(s for (f, text), s in by.items() if f == "CountMap" and "make(map" in text)
+    # The issue's case: make(map[int]int, 100) does not escape, yet allocates.
+    assert mk.escape is not None and mk.escape.verdict == "stack" and mk.escape.kind == "map"
+    assert id(mk) in links
+    box = next(s for (f, _t), s in by.items() if f == "Box")
+    assert box.escape is not None and box.escape.verdict == "heap"
+    assert box.kind == "interface-box" and box.kind_from == "escape"
+    pt = next(s for (f, _t), s in by.items() if f == "NewPoint")
+    assert pt.escape.expr.startswith("&point")
+    # Sites without a compiler diagnostic on their line stay unlinked.
+    assert all(s.escape is None for s in result.sites if not s.user)
+
+
+def _write(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def test_corrupt_profiles_fail_with_one_line(profiles, tmp_path, capsys):
+    good = profiles["allocs"].read_bytes()
+    raw = gzip.decompress(good)
+    cases = {
+        "truncated.gz": good[: len(good) // 2],
+        "truncated.pb": raw[: len(raw) - 7],
+        "garbage.pb": bytes(range(256)) * 8,
+        "text.txt": b"hello, this is not a profile\n",
+        "empty": b"",
+        "legacy.txt": b"heap profile: 1: 2 [3: 4] @ heap/1048576\n",
+        "badgzip.gz": b"\x1f\x8b" + b"\x00" * 40,
+        "json.json": b'{"not": "a profile"}',
+    }
+    for name, data in cases.items():
+        path = _write(tmp_path, name, data)
+        for decoder in ("upb", "python"):
+            code = main(["profile", str(path), "--decoder", decoder])
+            err = capsys.readouterr().err
+            assert code == 2, (name, decoder, err)
+            assert err.startswith("goalloc: error: ") and err.count("\n") == 1, (name, err)
+            assert "Traceback" not in err
+    assert main(["profile", str(tmp_path / "missing.out")]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert main(["profile", str(profiles["allocs"]), "--sample-index", "cpu"]) == 2
+    assert "not in the profile" in capsys.readouterr().err
+
+
+def test_cli_subprocess_exit_code_and_no_traceback(tmp_path):
+    bad = _write(tmp_path, "bad.out", b"\x1f\x8b\x08\x00garbage")
+    proc = subprocess.run([sys.executable, "-m", "goalloc", "profile", str(bad)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("goalloc: error:") and "Traceback" not in proc.stderr
+
+
+def test_json_contract_documented(profiles, capsys):
+    doc = run_json(["profile", str(profiles["deep"]), "--sample-index", "1"], capsys)
+    assert doc["schema_version"] == 1 and doc["go"] is None
+    assert doc["sample_index"] == "alloc_space" and doc["unit"] == "bytes"
+    assert set(doc["totals"]) == set(INDEXES)
+    docs = (Path(__file__).parent.parent / "docs" / "profile.md").read_text()
+    for key in doc:
+        assert f"`{key}`" in docs, f"top-level key {key} is not documented"
+    for key in doc["sites"][0]:
+        assert f"`{key}`" in docs, f"site key {key} is not documented"
+    for key in doc["functions"][0]:
+        assert f"`{key}`" in docs
+
+
+def test_import_is_light():
+    code = ("import sys, goalloc.profiles, goalloc.commands.profile; "
+            "assert 'google.protobuf' not in sys.modules; "
+            "from goalloc.profiles import read_profile; "
+            "assert 'google.protobuf' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_output_file(profiles, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert main(["profile", str(profiles["heap"]), "--format", "json", "-o", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["sample_index"] == "inuse_space"  # the heap profile's default, like pprof
+    assert any(s["function"].endswith("deep.Big") for s in doc["sites"])
+
