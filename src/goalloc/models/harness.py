@@ -269,3 +269,105 @@ def measure(queries: list[dict], toolchain=None, workdir: str | None = None,
             res.setdefault("final_cap", 0)
             res.setdefault("caps", [0])
     return results
+
+
+# --- grids and comparison -------------------------------------------------------------
+
+SLICE_SIZES = (1, 2, 3, 4, 5, 7, 8, 12, 16, 24, 32, 40, 48, 64, 100, 128, 256, 500, 512,
+               1000, 1024, 4096, 5000, 10000, 40000)
+POINTER_SIZES = (8, 16, 24, 32, 40, 48, 64, 72, 128, 256, 512, 520, 1000 - 1000 % 8, 1024,
+                 4096, 5000, 32760, 40000)
+MAP_TYPES = (("int", "int"), ("string", "int"), ("int64", "string"), ("int32", "int32"),
+             ("[16]byte", "struct{}"), ("string", "[]int"), ("int", "[200]byte"),
+             ("[130]byte", "int"), ("uint32", "bool"))
+
+
+def slice_grid(full: bool = False) -> list[dict]:
+    ns = (1, 2, 5, 9, 17, 100, 257, 1000, 4096, 10000, 100000) if full else (1, 5, 100, 1000, 10000)
+    caps = (0, 1, 3, 10, 1000) if full else (0, 3)
+    qs = []
+    sizes = [(s, False) for s in SLICE_SIZES] + [(s, True) for s in POINTER_SIZES]
+    if not full:
+        sizes = [(s, p) for s, p in sizes if s in (1, 3, 12, 24, 40, 100, 1000, 5000, 520, 32760)]
+    for size, pointers in sizes:
+        for n in ns:
+            if size * n > 1 << 27:
+                continue
+            for c in caps:
+                qs.append({"kind": "slice", "elem_size": size, "pointers": pointers, "n": n,
+                           "start_cap": c})
+            if full and n >= 100:
+                qs.append({"kind": "slice", "elem_size": size, "pointers": pointers, "n": n,
+                           "start_cap": 0, "bulk": 7})
+    return qs
+
+
+def map_grid(full: bool = False) -> list[dict]:
+    ns = ((0, 1, 7, 8, 9, 13, 14, 15, 50, 100, 400, 896, 897, 1200, 3000, 5000, 20000, 100000)
+          if full else (0, 1, 8, 9, 15, 100, 897, 1000, 5000))
+    types = MAP_TYPES if full else MAP_TYPES[:5]
+    qs = []
+    for key, value in types:
+        for n in ns:
+            for hint in (None, n, 8, 1000):
+                if not full and hint not in (None, n):
+                    continue
+                for delete_all in ((False, True) if n in (100, 5000) or full else (False,)):
+                    qs.append({"kind": "map", "key": key, "value": value, "n": n, "hint": hint,
+                               "delete_all": delete_all})
+    return qs
+
+
+def model_answer(go: str, q: dict) -> dict:
+    from goalloc.models.maps import simulate_map
+    from goalloc.models.slices import simulate_slice
+
+    if q["kind"] == "slice":
+        g = simulate_slice(go, q["elem_size"], q["pointers"], q["n"], q.get("start_cap", 0),
+                           q.get("bulk"))
+        return {"allocations": g.allocations, "bytes_allocated": g.bytes_allocated,
+                "final_cap": g.final_cap, "caps": g.caps, "deterministic": True}
+    g = simulate_map(go, q["key"], q["value"], q["n"], q.get("hint"), q.get("delete_all", False))
+    return {"allocations": g.allocations, "bytes_allocated": g.bytes_allocated,
+            "live_bytes": g.live_bytes, "deterministic": g.deterministic}
+
+
+FIELDS = {"slice": ("allocations", "bytes_allocated", "final_cap", "caps"),
+          "map": ("allocations", "bytes_allocated", "live_bytes")}
+
+
+@dataclass
+class Comparison:
+    query: dict
+    model: dict
+    measured: list[dict]  # one per repeat
+
+    @property
+    def exact(self) -> bool:
+        return all(all(self.model[f] == m[f] for f in FIELDS[self.query["kind"]])
+                   for m in self.measured)
+
+    def spread(self, name: str) -> tuple[int, int]:
+        values = [m[name] for m in self.measured]
+        return min(values), max(values)
+
+    @property
+    def within_spread(self) -> bool:
+        return all(lo <= self.model[f] <= hi for f in ("allocations", "bytes_allocated")
+                   for lo, hi in [self.spread(f)])
+
+
+def compare(go: str, queries: list[dict], toolchain=None, repeat: int = 1) -> list[Comparison]:
+    """Measure each query (maps the model calls non-deterministic ``repeat`` times)."""
+    models = [model_answer(go, q) for q in queries]
+    sent, owner = [], []
+    for i, (q, m) in enumerate(zip(queries, models)):
+        times = repeat if (q["kind"] == "map" and not m["deterministic"]) else 1
+        for _ in range(times):
+            sent.append(q)
+            owner.append(i)
+    measured = measure(sent, toolchain)
+    out = [Comparison(q, m, []) for q, m in zip(queries, models)]
+    for i, res in zip(owner, measured):
+        out[i].measured.append(res)
+    return out

@@ -112,6 +112,9 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
     _validate(n, hint)
     kname, klay = _resolve(key)
     vname, vlay = _resolve(value)
+    if not klay.pointers and klay.size < 8 and n > 256 ** klay.size:
+        raise UsageError(f"a map keyed by {kname} holds at most {256 ** klay.size:,} distinct "
+                         f"keys, not {n:,}")
     if v.swiss_maps:
         sim = _Swiss(v, klay, vlay)
         sim.run(n, hint, delete_all)
