@@ -1,0 +1,3 @@
+module goalloc.dev/factshelper
+
+go 1.21

@@ -1,0 +1,92 @@
+"""box-in-loop: a value boxed into an interface inside a loop, where the box allocates."""
+
+from __future__ import annotations
+
+from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
+from goalloc.rules.models_api import alloc_size
+
+ID = "box-in-loop"
+TITLE = "A value boxed into an interface on every iteration of a loop"
+DOC = """\
+**What it finds.** A non-pointer value converted to an interface (`any`, `error`,
+`fmt.Stringer`, ...) inside a loop, where the compiler's escape analysis says the box
+escapes to the heap: arguments of `fmt` and friends and other `any` parameters, sends on a
+`chan any`, appends to a `[]any`, `any` map values and keys, composite literal elements.
+Only boxes that really allocate are reported. These do not, even when `-m` says they
+escape (measured on go1.27): constants, locals never reassigned after a constant
+initialiser, single bytes and bools, zero-size values and pointer-shaped values (pointers,
+maps, channels, funcs). Boxes on a path that leaves the loop (an error `return`, `panic`,
+`break`) run once, not per iteration, and are not reported either.
+
+**Why it costs.** An interface holds a pointer to its value; a value that is not a pointer
+is copied to a new heap object of its size (rounded up to a size class) every time.
+
+**Example.**
+
+```go
+for _, id := range ids {
+    buf = fmt.Appendf(buf, "%d,", id) // id escapes to heap: one allocation per id
+}
+```
+
+**Fix.** A typed alternative: `buf = strconv.AppendInt(buf, id, 10)`, a typed method
+instead of an `any` parameter, or a generic function (`func f[T any](v T)`).
+"""
+
+TYPED_HINTS = {
+    "int": "strconv.AppendInt / strconv.Itoa", "int64": "strconv.AppendInt / strconv.FormatInt",
+    "int32": "strconv.AppendInt", "int16": "strconv.AppendInt",
+    "uint": "strconv.AppendUint", "uint64": "strconv.AppendUint / strconv.FormatUint",
+    "uint32": "strconv.AppendUint", "uint16": "strconv.AppendUint",
+    "uintptr": "strconv.AppendUint",
+    "float64": "strconv.AppendFloat", "float32": "strconv.AppendFloat",
+    "string": "append(buf, s...) or a strings.Builder",
+}
+
+
+def _suggestion(b: dict) -> str:
+    callee = b.get("callee") or ""
+    ctx = b["context"]
+    if callee.startswith("fmt.") and b.get("basic_kind") in TYPED_HINTS:
+        return f"format it without fmt: {TYPED_HINTS[b['basic_kind']]}"
+    if ctx == "send":
+        return "send on a channel of the concrete type"
+    if ctx in ("append", "composite"):
+        return "keep the values in a slice of their own type"
+    if ctx in ("map-value", "map-key"):
+        return "use a map of the concrete type"
+    if callee:
+        return f"give {callee} a typed or generic variant instead of an interface parameter"
+    return "keep the value in its concrete type (a typed method or a generic function)"
+
+
+def check(ctx: Context):
+    if not ctx.sites:
+        return
+    for pkg in ctx.iter_packages():
+        loops = ctx.loops_by_id(pkg)
+        for b in pkg.get("interface_conversions", []):
+            if b["loop"] < 0 or b.get("cold"):
+                continue
+            if (b["constant"] or b["const_local"] or b["small_value"] or b["pointer_shaped"]
+                    or b["size"] <= 0):
+                continue
+            sites = ctx.heap_sites_in(b["file"], b["line"], b["col"], b["end_line"], b["end_col"])
+            if not sites:
+                continue
+            loop = loops.get(b["loop"])
+            n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
+            box = alloc_size(ctx.go, b["size"], True) or b["size"]
+            est = Estimate(n=n, go=ctx.go, before=Cost(n, n * box), after=Cost(0, 0),
+                           note="n: loop iterations" + (" (assumed with --assume-n)" if assumed else ""))
+            where = f" for {b['callee']}" if b.get("callee") else ""
+            msg = (f"{b['expr']} ({b['from']}) is boxed into {b['to']}{where} on every "
+                   f"iteration and escapes: {n:,} allocations, {fmt_bytes(n * box)} at "
+                   f"{n:,} iterations; {_suggestion(b)}")
+            yield Finding(rule=ID, file=b["file"], line=b["line"], col=b["col"], message=msg,
+                          package=pkg["path"], function=b["function"],
+                          fix=Fix(description=_suggestion(b)), estimate=est,
+                          sites=[(s.file, s.line, s.col) for s in sites])
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check, needs_sites=True)

@@ -1,0 +1,66 @@
+"""large-copy: value receivers and range value copies of types of at least 128 bytes."""
+
+from __future__ import annotations
+
+from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
+
+ID = "large-copy"
+TITLE = "A large value copied on every call or iteration"
+THRESHOLD = 128
+DOC = f"""\
+**What it finds.** Methods with a value receiver of a type of at least {THRESHOLD} bytes,
+and `for _, v := range xs` loops over slices or arrays whose element type is at least
+{THRESHOLD} bytes (sizes from `types.Sizes` for the target GOARCH).
+
+**Why it costs.** A value receiver copies the whole value on every call that is not
+inlined; a range value variable copies each element into `v`. It is not an allocation,
+but it is memory traffic proportional to the size, on every call or iteration.
+
+**Example.**
+
+```go
+type Matrix [32]float64          // 256 bytes
+func (m Matrix) Trace() float64  // copies 256 bytes per call
+for _, m := range ms { ... }     // copies 256 bytes per element
+```
+
+**Fix.** A pointer receiver (`func (m *Matrix) Trace()`; note that this changes the method
+set of `Matrix`: a `Matrix` value no longer satisfies an interface through this method),
+or ranging by index (`for i := range ms {{ m := &ms[i]; ... }}`).
+"""
+
+
+def check(ctx: Context):
+    for pkg in ctx.iter_packages():
+        for r in pkg.get("receivers", []):
+            if r["pointer"] or r["size"] < THRESHOLD:
+                continue
+            n = ctx.assume_n
+            msg = (f"{r['function']} has a value receiver of type {r['type']} ({r['size']} "
+                   f"bytes): every call copies it; use a pointer receiver")
+            fix = Fix(description=f"use a pointer receiver *{r['type']} (this changes the "
+                                  f"method set of {r['type']})", replacement="*",
+                      file=r["file"], line=r["line"], col=r["col"], end_line=r["line"],
+                      end_col=r["col"])
+            est = Estimate(n=n, go=ctx.go, before=Cost(0, n * r["size"]), after=Cost(0, n * 8),
+                           note=f"bytes copied over {n:,} calls (--assume-n)")
+            yield Finding(rule=ID, file=r["file"], line=r["line"], col=r["col"], message=msg,
+                          package=pkg["path"], function=r["function"], fix=fix, estimate=est)
+        loops = ctx.loops_by_id(pkg)
+        for c in pkg.get("range_copies", []):
+            if c["size"] < THRESHOLD or c["over"] not in ("slice", "array", "pointer-to-array"):
+                continue
+            loop = loops.get(c["loop"])
+            n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
+            msg = (f"range copies each {c['type']} ({c['size']} bytes) of {c['range_expr']} "
+                   f"into {c['value']}: {fmt_bytes(n * c['size'])} copied at {n:,} elements; "
+                   f"range over the index and take &{c['range_expr']}[i]")
+            fix = Fix(description=f"for i := range {c['range_expr']} {{ {c['value']} := "
+                                  f"&{c['range_expr']}[i]; ... }}")
+            est = Estimate(n=n, go=ctx.go, before=Cost(0, n * c["size"]), after=Cost(0, 0),
+                           note="bytes copied" + (" (n assumed with --assume-n)" if assumed else ""))
+            yield Finding(rule=ID, file=c["file"], line=c["line"], col=c["col"], message=msg,
+                          package=pkg["path"], function=c["function"], fix=fix, estimate=est)
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)

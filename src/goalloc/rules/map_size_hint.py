@@ -1,0 +1,109 @@
+"""map-size-hint: a map made without a size hint and filled once per iteration of a counted loop."""
+
+from __future__ import annotations
+
+from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
+from goalloc.rules.models_api import map_model
+
+ID = "map-size-hint"
+TITLE = "Give a map its size hint before a loop that fills it a known number of times"
+DOC = """\
+**What it finds.** A local map created without a size hint (`make(map[K]V)` or
+`map[K]V{}`) that gets exactly one `m[k] = v` on every iteration of a loop whose trip count
+is known before the loop (a `range` over a slice, array, map or int, or a counted `for`),
+and no other inserts, deletes or reassignments. Loops that may end early, inserts behind a
+condition or a `continue`, updates such as `m[k]++` (keys repeat) and maps whose size is
+not known are left alone.
+
+**Why it costs.** A map without a hint starts small and grows as it fills: every growth
+allocates new tables and moves every entry (Go 1.24+ swiss tables split or double; older
+releases double the bucket array and evacuate). With the hint, the runtime sizes the table
+once.
+
+**Example.**
+
+```go
+byID := make(map[int64]*Order)
+for _, o := range orders {
+    byID[o.ID] = o
+}
+```
+
+**Fix.** `byID := make(map[int64]*Order, len(orders))`. The estimate assumes the keys are
+distinct; with repeated keys the hint over-reserves.
+"""
+
+
+def check(ctx: Context):
+    for pkg in ctx.iter_packages():
+        loops = ctx.loops_by_id(pkg)
+        ops_by_key: dict[str, list[dict]] = {}
+        for op in pkg.get("map_ops", []):
+            key = (op.get("target") or {}).get("key")
+            if key:
+                ops_by_key.setdefault(key, []).append(op)
+        for v in pkg.get("vars", []):
+            f = _check_var(ctx, pkg, v, loops, ops_by_key.get(v["key"], []))
+            if f:
+                yield f
+
+
+def _check_var(ctx: Context, pkg: dict, v: dict, loops: dict, ops: list[dict]):
+    if v["kind"] != "map" or v["decl_kind"] not in ("var", "define") or v.get("captured"):
+        return None
+    if v["init"] not in ("make", "empty-literal") or not v.get("stmt"):
+        return None
+    if any(w["kind"] != "decl" for w in v["writes"]):
+        return None
+    if len(ops) != 1:
+        return None
+    op = ops[0]
+    if op["op"] != "insert" or not op["every_iteration"] or op["function"] != v["function"]:
+        return None
+    loop = loops.get(op["loop"])
+    if loop is None or not loop["bound"] or not loop["bound_exact"] or loop["exits_early"]:
+        return None
+    if loop["parent"] != v["loop"] or loop["function"] != v["function"]:
+        return None
+    since = loop.get("bound_since") or {"line": 0, "col": 0}
+    stmt = v["stmt"]
+    if (since["line"], since["col"]) >= (stmt["line"], stmt["col"]):
+        return None  # the bound is not known where the map is made
+    type_text = v["type_text"] or v["type"]
+    bound = loop["bound"]
+    make_text = f"make({type_text}, {bound})"
+    if v["decl_kind"] == "define":
+        text = f"{v['name']} := {make_text}"
+    else:
+        text = f"var {v['name']} = {make_text}"
+    fix = Fix(description=f"give {v['name']} its size hint where it is made", replacement=text,
+              file=v["file"], line=stmt["line"], col=stmt["col"], end_line=stmt["end_line"],
+              end_col=stmt["end_col"])
+    n, assumed = ctx.loop_n(loop)
+    est = None
+    saving = " avoids the growth of its tables"
+    if v.get("key_layout") and v.get("value_layout"):
+        before = map_model(ctx.go, v["key_layout"], v["value_layout"], n, hint=None)
+        after = map_model(ctx.go, v["key_layout"], v["value_layout"], n, hint=n)
+        if before is not None and after is not None:
+            est = Estimate(n=n, go=ctx.go,
+                           before=Cost(before.allocations, before.bytes_allocated),
+                           after=Cost(after.allocations, after.bytes_allocated),
+                           note="n assumed with --assume-n" if assumed else "")
+            at = f"{n:,} entries" if not assumed else f"{bound} = {n:,}"
+            if after.allocations < before.allocations:
+                saving = (f" saves {before.allocations - after.allocations} of "
+                          f"{before.allocations} allocations and "
+                          f"{fmt_bytes(max(0, before.bytes_allocated - after.bytes_allocated))}"
+                          f" at {at}")
+            else:
+                return None  # the model says a hint would not help at this size
+    msg = (f"this loop inserts {bound} times into {v['name']} ({v['type']}): "
+           f"{make_text}{saving}")
+    sites = [(s.file, s.line, s.col) for s in ctx.sites_at(v["file"], v["line"]) if s.kind == "map"]
+    return Finding(rule=ID, file=op["file"], line=op["line"], col=op["col"], message=msg,
+                   package=pkg["path"], function=v["function"], fix=fix, estimate=est,
+                   sites=sorted(set(sites)))
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)

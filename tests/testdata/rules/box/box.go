@@ -1,0 +1,112 @@
+// Package box holds the cases of the box-in-loop rule.
+package box
+
+import (
+	"fmt"
+	"strings"
+)
+
+type Point struct{ X, Y int }
+
+func Join(ids []int) string {
+	var sb strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&sb, "%d,", id) // want "box-in-loop"
+	}
+	return sb.String()
+}
+
+func Collect(xs []float64) []any {
+	out := make([]any, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, x) // want "box-in-loop"
+	}
+	return out
+}
+
+func Send(ch chan any, xs []string) {
+	for _, s := range xs {
+		ch <- s // want "box-in-loop"
+	}
+}
+
+func Store(m map[int]any, ps []Point) {
+	for i, p := range ps {
+		m[i] = p // want "box-in-loop"
+	}
+}
+
+var sink []any
+
+func Keep(v any) { sink = append(sink, v) }
+
+func KeepAll(ps []Point) {
+	for _, p := range ps {
+		Keep(p) // want "box-in-loop"
+	}
+}
+
+// Negative cases: boxes that do not allocate, or do not escape, or run once.
+
+func Constants(n int) {
+	for i := 0; i < n; i++ {
+		Keep(42)
+		Keep("const")
+	}
+}
+
+func ConstLocal(n int) {
+	k := 7
+	for i := 0; i < n; i++ {
+		Keep(k)
+	}
+}
+
+func Small(bs []byte, flags []bool) {
+	for _, b := range bs {
+		Keep(b)
+	}
+	for _, f := range flags {
+		Keep(f)
+	}
+}
+
+func Pointers(ps []*Point) {
+	for _, p := range ps {
+		Keep(p)
+	}
+}
+
+func ZeroSize(n int) {
+	for i := 0; i < n; i++ {
+		Keep(struct{}{})
+	}
+}
+
+func use(v any) int {
+	if v == nil {
+		return 0
+	}
+	return 1
+}
+
+func NoEscape(xs []int) int {
+	t := 0
+	for _, x := range xs {
+		t += use(x)
+	}
+	return t
+}
+
+func ErrorPath(xs []int) error {
+	for _, x := range xs {
+		if x < 0 {
+			return fmt.Errorf("negative value %d", x)
+		}
+	}
+	return nil
+}
+
+func Outside(x int) {
+	Keep(x)
+}

@@ -1,0 +1,91 @@
+// Package conv holds the cases of the conversion-in-loop rule.
+package conv
+
+import "bytes"
+
+func Count(lines [][]byte) map[string]int {
+	counts := make(map[string]int)
+	for _, l := range lines {
+		counts[string(l)]++ // want "conversion-in-loop"
+	}
+	return counts
+}
+
+func Index(keys [][]byte, m map[string]int) {
+	for i, k := range keys {
+		m[string(k)] = i // want "conversion-in-loop"
+	}
+}
+
+func Keep(bs [][]byte) []string {
+	out := make([]string, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, string(b)) // want "conversion-in-loop"
+	}
+	return out
+}
+
+var sinkBytes [][]byte
+
+func ToBytes(ss []string) {
+	for _, s := range ss {
+		sinkBytes = append(sinkBytes, []byte(s)) // want "conversion-in-loop"
+	}
+}
+
+// Negative cases: conversions the compiler does without a copy.
+
+func Lookup(bs [][]byte, m map[string]int) int {
+	n := 0
+	for _, b := range bs {
+		if v, ok := m[string(b)]; ok {
+			n += v
+		}
+		n += m[string(b)]
+	}
+	return n
+}
+
+func Compare(bs [][]byte) int {
+	n := 0
+	for _, b := range bs {
+		if string(b) == "x" {
+			n++
+		}
+		switch string(b) {
+		case "a", "b":
+			n++
+		}
+	}
+	return n
+}
+
+func Concat(bs [][]byte) int {
+	n := 0
+	for _, b := range bs {
+		n += len("k=" + string(b))
+	}
+	return n
+}
+
+func RangeBytes(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		for _, c := range []byte(s) {
+			n += int(c)
+		}
+	}
+	return n
+}
+
+func ReadOnly(ss []string, sep []byte) int {
+	n := 0
+	for _, s := range ss {
+		n += bytes.Count([]byte(s), sep)
+	}
+	return n
+}
+
+func OutsideLoop(b []byte, m map[string]int) {
+	m[string(b)] = 1
+}

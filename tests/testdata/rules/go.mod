@@ -1,0 +1,3 @@
+module example.com/rulestest
+
+go 1.23
