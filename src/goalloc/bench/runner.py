@@ -162,9 +162,17 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
                    go_version=toolchain.version)
     with_tests = [p for p, has in listed if has]
     run.packages_without_benchmarks = [p for p, has in listed if not has]
+    created_dir = False
     if memprofile_dir is not None:
         memprofile_dir = os.path.abspath(os.path.join(cwd, os.fspath(memprofile_dir)))
-        os.makedirs(memprofile_dir, exist_ok=True)
+        created_dir = not os.path.isdir(memprofile_dir)
+        top_created = memprofile_dir  # the highest directory makedirs will create
+        while not os.path.isdir(os.path.dirname(top_created)):
+            top_created = os.path.dirname(top_created)
+        try:
+            os.makedirs(memprofile_dir, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {memprofile_dir}: {exc.strerror}") from None
 
     chunks: list[str] = []
     compile_errors: list[str] = []
@@ -192,6 +200,9 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
             continue
         if rc != 0:
             failures.append(f"{pkg}: {_failure_message(stdout, stderr)}")
+            for leftover in (profile, binary):  # a failed run's files are not worth keeping
+                if leftover and os.path.exists(leftover):
+                    os.unlink(leftover)
             if parsed.results:
                 chunks.append(stdout)
             continue
@@ -208,6 +219,17 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
             if binary and os.path.exists(binary):
                 run.binaries[pkg] = binary
 
+    if created_dir and not os.listdir(memprofile_dir):
+        # Nothing was measured: leave no empty directories behind.
+        d = memprofile_dir
+        while True:
+            try:
+                os.rmdir(d)
+            except OSError:
+                break
+            if d == top_created:
+                break
+            d = os.path.dirname(d)
     run.raw_text = "".join(chunks)
     run.parsed = parse_bench_text(run.raw_text, source=os.fspath(out) if out else "-")
     if out is not None and run.parsed.results:

@@ -7,7 +7,7 @@ import sys
 
 from goalloc.errors import EXIT_OK, InputError, UsageError
 
-USAGE = """goalloc bench [PACKAGES ...] [--bench REGEX] [--count N] [--out FILE] [options]
+USAGE = """goalloc bench [PACKAGES ...] [--bench REGEX] [--count N] [--save FILE] [options]
        goalloc bench compare OLD NEW [--format text|json] [options]"""
 
 EPILOG = """\
@@ -24,8 +24,8 @@ compare:
   intervals, Mann-Whitney U test p-values, `~` when p > alpha (0.05), geomeans.
 
 examples:
-  goalloc bench ./... --bench Append --count 10 --out old.txt
-  goalloc bench ./... --bench Append --count 10 --out new.txt
+  goalloc bench ./... --bench Append --count 10 --save old.txt
+  goalloc bench ./... --bench Append --count 10 --save new.txt
   goalloc bench compare old.txt new.txt
   goalloc bench compare old.txt new.txt --format json
 """
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     run.add_argument("--count", type=int, default=6, metavar="N",
                      help="runs of each benchmark (default 6, the fewest for a 95%% CI)")
     run.add_argument("--benchtime", metavar="D", help="go test -benchtime (e.g. 1s, 1000x)")
-    run.add_argument("--out", metavar="FILE",
+    run.add_argument("--save", metavar="FILE",
                      help="save the raw go test output here "
                           "(default .goalloc/bench/<UTC time>.txt)")
     run.add_argument("--memprofile-dir", metavar="DIR",
@@ -63,7 +63,8 @@ def register(subparsers) -> None:
     cmp.add_argument("--confidence", type=float, default=0.95,
                      help="confidence level of the intervals (default 0.95)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the report to FILE (atomically) instead of stdout")
     p.set_defaults(func=main)
 
 
@@ -113,9 +114,9 @@ def _compare(args, files: list[str]) -> int:
     if not any(row.comparison for row in res.rows):
         raise InputError(f"{res.old_source} and {res.new_source} have no benchmark in common")
     if args.format == "json":
-        write_output(bench_report.render_compare_json(res), args.report)
+        write_output(bench_report.render_compare_json(res), args.output)
     else:
-        write_output(bench_report.render_compare_text(res), args.report)
+        write_output(bench_report.render_compare_text(res), args.output)
     return EXIT_OK
 
 
@@ -133,11 +134,11 @@ def _run(args, packages: list[str]) -> int:
     if not os.path.isdir(args.dir):
         raise InputError(f"directory not found: {args.dir}")
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = args.out or os.path.join(args.dir, DEFAULT_DIR, f"{stamp}.txt")
-    if args.out:
-        parent = os.path.dirname(os.path.abspath(args.out))
+    out = args.save or os.path.join(args.dir, DEFAULT_DIR, f"{stamp}.txt")
+    if args.save:
+        parent = os.path.dirname(os.path.abspath(args.save))
         if not os.path.isdir(parent):
-            raise UsageError(f"--out {args.out}: directory {parent} does not exist")
+            raise UsageError(f"--save {args.save}: directory {parent} does not exist")
     memdir = None
     if not args.no_memprofile:
         memdir = os.path.abspath(args.memprofile_dir or os.path.join(args.dir, DEFAULT_DIR, stamp))
@@ -152,7 +153,7 @@ def _run(args, packages: list[str]) -> int:
         print(f"goalloc: --count {args.count}: benchstat-style comparisons need >= 6 runs for a "
               "95% confidence interval and >= 4 to detect a difference", file=sys.stderr)
     if args.format == "json":
-        write_output(bench_report.render_run_json(run), args.report)
+        write_output(bench_report.render_run_json(run), args.output)
     else:
-        write_output(bench_report.render_run_text(run), args.report)
+        write_output(bench_report.render_run_text(run), args.output)
     return EXIT_OK

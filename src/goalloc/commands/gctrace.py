@@ -32,7 +32,8 @@ def register(subparsers) -> None:
                    help="draw heap size (and pauses) over time into an SVG or PNG file")
     p.add_argument("--windows", type=int, default=10, metavar="N",
                    help="number of time slices for the rates-over-time table (default 10)")
-    p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the report to FILE (atomically) instead of stdout")
     p.set_defaults(func=run)
 
 
@@ -69,9 +70,9 @@ def run(args) -> int:
                          "GODEBUG=gctrace=1 and capture its standard error")
     summary = summarize(trace, windows=args.windows)
     if args.format == "json":
-        write_output(gctrace_report.render_json(trace, summary), args.report)
+        write_output(gctrace_report.render_json(trace, summary), args.output)
     else:
-        write_output(gctrace_report.render_text(trace, summary), args.report)
+        write_output(gctrace_report.render_text(trace, summary), args.output)
     if trace.skipped or trace.malformed:
         print(f"goalloc: {len(trace.cycles)} gc line(s) read, {trace.skipped} other line(s) "
               f"skipped, {len(trace.malformed)} malformed gc line(s) skipped", file=sys.stderr)
