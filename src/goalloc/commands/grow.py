@@ -202,14 +202,25 @@ def _map_fields(g) -> dict:
             "note": g.note}
 
 
+def _byte_unit(values: list[int]) -> tuple[str, int]:
+    # Scale to one binary unit so the axis ticks are round numbers of that unit.
+    top = max(values, default=0)
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if top >= 4 * size:
+            return unit, size
+    return "bytes", 1
+
+
 def _save_plot(path, title, xs, label_grow, label_pre, grow, pre) -> None:
     from goalloc.report.plot import Panel, Series, save_panels
 
+    gb = [g.bytes_allocated for g in grow]
+    pb = [p.bytes_allocated for p in pre]
+    unit, size = _byte_unit(gb + pb)
     panels = [
-        Panel("bytes allocated (MemStats.TotalAlloc)", "bytes", [
-            Series(label_grow, xs, [g.bytes_allocated for g in grow], step=True),
-            Series(label_pre, xs, [p.bytes_allocated for p in pre], step=True, style="--")],
-            yformat="bytes"),
+        Panel("bytes allocated (as MemStats.TotalAlloc counts them)", unit, [
+            Series(label_grow, xs, [b / size for b in gb], step=True),
+            Series(label_pre, xs, [b / size for b in pb], step=True, style="--")]),
         Panel("heap allocations (MemStats.Mallocs)", "allocations", [
             Series(label_grow, xs, [g.allocations for g in grow], step=True),
             Series(label_pre, xs, [p.allocations for p in pre], step=True, style="--")]),
