@@ -7,6 +7,9 @@ from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_
 ID = "large-copy"
 TITLE = "A large value copied on every call or iteration"
 THRESHOLD = 128
+# Methods whose bodies have fewer AST nodes than this are likely inlined (the inliner's
+# budget is 80 IR nodes), and an inlined call copies nothing.
+INLINE_NODES = 100
 DOC = f"""\
 **What it finds.** Methods with a value receiver of a type of at least {THRESHOLD} bytes,
 and `for _, v := range xs` loops over slices or arrays whose element type is at least
@@ -35,6 +38,8 @@ def check(ctx: Context):
         for r in pkg.get("receivers", []):
             if r["pointer"] or r["size"] < THRESHOLD:
                 continue
+            if r.get("mutated") or r.get("body_nodes", 0) < INLINE_NODES:
+                continue  # the copy is wanted, or the call is likely inlined
             n = ctx.assume_n
             msg = (f"{r['function']} has a value receiver of type {r['type']} ({r['size']} "
                    f"bytes): every call copies it; use a pointer receiver")
@@ -52,11 +57,14 @@ def check(ctx: Context):
                 continue
             loop = loops.get(c["loop"])
             n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
-            msg = (f"range copies each {c['type']} ({c['size']} bytes) of {c['range_expr']} "
+            x = c["range_expr"]
+            simple = all(part.isidentifier() for part in x.split("."))
+            how = (f"for i := range {x} {{ {c['value']} := &{x}[i]; ... }}" if simple else
+                   f"range over the index and use a pointer to each element")
+            msg = (f"range copies each {c['type']} ({c['size']} bytes) of {x} "
                    f"into {c['value']}: {fmt_bytes(n * c['size'])} copied at {n:,} elements; "
-                   f"range over the index and take &{c['range_expr']}[i]")
-            fix = Fix(description=f"for i := range {c['range_expr']} {{ {c['value']} := "
-                                  f"&{c['range_expr']}[i]; ... }}")
+                   f"{how}")
+            fix = Fix(description=how)
             est = Estimate(n=n, go=ctx.go, before=Cost(0, n * c["size"]), after=Cost(0, 0),
                            note="bytes copied" + (" (n assumed with --assume-n)" if assumed else ""))
             yield Finding(rule=ID, file=c["file"], line=c["line"], col=c["col"], message=msg,

@@ -55,7 +55,8 @@ def check(ctx: Context):
 
 
 def _emptying(op: dict) -> bool:
-    return op["op"] == "clear" or (op["op"] == "delete" and op.get("delete_all"))
+    return op["op"] == "clear" or (op["op"] == "delete" and op.get("delete_all")
+                                   and op.get("every_iteration"))
 
 
 def _estimate(ctx: Context, op: dict):

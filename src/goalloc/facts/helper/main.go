@@ -248,6 +248,10 @@ type Receiver struct {
 	Pointer  bool   `json:"pointer"`
 	Size     int64  `json:"size"`
 	Name     string `json:"name"`
+	// The method assigns to its receiver or takes its address: the copy is part of its meaning.
+	Mutated bool `json:"mutated"`
+	// AST nodes in the body: small bodies are inlined at their call sites, copying nothing.
+	BodyNodes int `json:"body_nodes"`
 }
 
 type RangeCopy struct {
@@ -298,6 +302,9 @@ type PackageFacts struct {
 	Dir         string       `json:"dir"`
 	Files       []string     `json:"files"`
 	Errors      []string     `json:"errors"`
+	// Type errors in packages that use cgo: go/types sees C through FakeImportC only, so
+	// their errors are kept here and the facts of such packages may miss a few expressions.
+	Warnings    []string     `json:"warnings"`
 	Functions   []Function   `json:"functions"`
 	Loops       []*Loop      `json:"loops"`
 	Appends     []*Append    `json:"appends"`
@@ -479,7 +486,11 @@ func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes ty
 		Sizes:       sizes,
 		FakeImportC: true,
 		Error: func(err error) {
-			if len(pf.Errors) < 5 {
+			if len(lp.CgoFiles) > 0 {
+				if len(pf.Warnings) < 5 {
+					pf.Warnings = append(pf.Warnings, relError(root, err.Error()))
+				}
+			} else if len(pf.Errors) < 5 {
 				pf.Errors = append(pf.Errors, relError(root, err.Error()))
 			}
 		},
@@ -490,7 +501,8 @@ func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes ty
 	}
 	a := &analyzer{fset: fset, info: info, pkg: pkg, sizes: sizes, root: root, pf: pf,
 		vars: map[types.Object]*Var{}, writes: map[types.Object][]token.Pos{},
-		constInit: map[types.Object]bool{}, loopNodes: map[ast.Node]*Loop{}}
+		constInit: map[types.Object]bool{}, loopNodes: map[ast.Node]*Loop{},
+		recvObjs: map[*Receiver]types.Object{}}
 	for _, f := range files {
 		a.file(f)
 	}
@@ -501,6 +513,9 @@ func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes ty
 func finish(pf *PackageFacts) *PackageFacts {
 	if pf.Files == nil {
 		pf.Files = []string{}
+	}
+	if pf.Warnings == nil {
+		pf.Warnings = []string{}
 	}
 	if pf.Functions == nil {
 		pf.Functions = []Function{}
@@ -592,6 +607,7 @@ type analyzer struct {
 	closures  []*pendingClosure
 	boundObjs map[*Loop][]types.Object
 	labels    map[*ast.Ident]ast.Node
+	recvObjs  map[*Receiver]types.Object
 }
 
 type pendingStmt struct {
@@ -1835,8 +1851,22 @@ func (a *analyzer) receiver(n *ast.FuncDecl, name string) {
 	if len(f.Names) > 0 {
 		rn = f.Names[0].Name
 	}
-	a.pf.Receivers = append(a.pf.Receivers, &Receiver{Function: name, File: a.fileName, Line: p.Line, Col: p.Column,
-		Type: a.typeString(t), Pointer: ptr, Size: size, Name: rn})
+	r := &Receiver{Function: name, File: a.fileName, Line: p.Line, Col: p.Column,
+		Type: a.typeString(t), Pointer: ptr, Size: size, Name: rn}
+	if n.Body != nil {
+		ast.Inspect(n.Body, func(x ast.Node) bool {
+			if x != nil {
+				r.BodyNodes++
+			}
+			return true
+		})
+	}
+	if len(f.Names) > 0 {
+		if obj := a.info.Defs[f.Names[0]]; obj != nil {
+			a.recvObjs[r] = obj
+		}
+	}
+	a.pf.Receivers = append(a.pf.Receivers, r)
 }
 
 func (a *analyzer) rangeStmt(n *ast.RangeStmt) {
@@ -2161,6 +2191,10 @@ func (a *analyzer) countedBound(s *ast.ForStmt, l *Loop) ast.Expr {
 			} else {
 				set(ot, nil)
 			}
+		} else if lc != nil && *lc-extra == 0 {
+			set(ot, nil) // for i := 1; i <= n; i++
+		} else if lc != nil && *lc-extra > 0 {
+			set(paren(ot)+"-"+fmt.Sprint(*lc-extra), nil)
 		} else {
 			t := paren(ot) + "-" + paren(lt)
 			if extra == 1 {
@@ -2359,6 +2393,9 @@ func (a *analyzer) post() {
 			_ = p
 			l.BoundSince = &Pos{0, 0}
 		}
+	}
+	for r, obj := range a.recvObjs {
+		r.Mutated = len(a.writes[obj]) > 1
 	}
 	for b, obj := range a.boxObjs {
 		if a.constInit[obj] {

@@ -5,15 +5,43 @@ type Big struct {
 	vals [20]int64
 }
 
-func (b Big) Sum() int64 { // want "large-copy"
-	var t int64
-	for _, v := range b.vals {
-		t += v
+func (b Big) Stats() (sum, min, max, mean int64) { // want "large-copy"
+	min, max = b.vals[0], b.vals[0]
+	for i, v := range b.vals {
+		sum += v
+		if v < min {
+			min = v
+		}
+		if v > max {
+			max = v
+		}
+		if i%2 == 0 && v > 0 && v < 1<<20 {
+			sum += v / 2
+		} else if i%3 == 0 && v < 0 {
+			sum -= v / 3
+		}
 	}
-	return t
+	if len(b.vals) > 0 {
+		mean = sum / int64(len(b.vals))
+	}
+	switch {
+	case mean > max:
+		mean = max
+	case mean < min:
+		mean = min
+	}
+	return sum, min, max, mean
 }
 
-func (b *Big) First() int64 { return b.vals[0] }
+func (b *Big) PtrFirst() int64 { return b.vals[0] }
+
+// Small bodies are inlined and copy nothing; a method that changes its copy needs it.
+func (b Big) First() int64 { return b.vals[0] }
+
+func (b Big) With(v int64) Big {
+	b.vals[0] = v
+	return b
+}
 
 type Small struct {
 	vals [4]int64
