@@ -139,7 +139,8 @@ def test_parser_config_suffix_and_custom_metrics():
 
 
 def test_compare_api_matches_cli():
-    res = compare(parse_bench_text(OLD.read_text(), "old"), parse_bench_text(NEW.read_text(), "new"))
+    res = compare(parse_bench_text(OLD.read_text(), "old"),
+                  parse_bench_text(NEW.read_text(), "new"))
     assert [t.unit for t in res.tables] == ["ns/op", "B/op", "allocs/op", "keys/op"]
     assert res.only_old == [] and res.only_new == []
 
@@ -195,3 +196,14 @@ def test_import_is_light():
             "('scipy', 'matplotlib', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_files_without_pkg_lines_match_by_name(tmp_path, capsys):
+    bare = tmp_path / "bare.txt"
+    bare.write_text("".join(ln + "\n" for ln in NEW.read_text().splitlines()
+                            if not ln.startswith("pkg:")))
+    assert main(["bench", "compare", str(OLD), str(bare), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    got = {(c["name"], c["unit"]): c for c in doc["comparisons"]}
+    assert got[("Append-8", "allocs/op")]["p"] == pytest.approx(2 / 924)
+    assert any("pkg:" in n for n in doc["notes"])

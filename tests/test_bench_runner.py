@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from goalloc.bench import BenchRun, parse_bench_text, run_benchmarks
+import json
+
+from goalloc.bench import BenchFailed, BenchRun, parse_bench_text, run_benchmarks
 from goalloc.cli import main
 from goalloc.errors import GoallocError
 from goalloc.toolchain import find_toolchain
@@ -82,7 +84,6 @@ def test_cli_default_results_file_and_summary(toolchain, module, capsys):
                  "--benchtime", "10x", "--format", "json"])
     assert code == 0
     captured = capsys.readouterr()
-    import json
     doc = json.loads(captured.out)
     assert doc["schema_version"] == 1
     names = {b["name"] for b in doc["benchmarks"]}
@@ -119,3 +120,22 @@ def test_usage_errors(capsys, tmp_path):
     assert "directory not found" in capsys.readouterr().err
     assert main(["bench", "--count", "0"]) == 2
     assert "--count" in capsys.readouterr().err
+
+
+def test_compile_error_in_one_package_still_reports_the_others(toolchain, module, tmp_path,
+                                                                capsys):
+    src = module("partial")
+    save = tmp_path / "partial.txt"
+    code = main(["bench", "./...", "-C", str(src), "--count", "1", "--benchtime", "5x",
+                 "--save", str(save), "--format", "json"])
+    assert code == 3
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert {b["pkg"] for b in doc["benchmarks"]} == {"example.com/partial/good"}
+    assert "BenchmarkAlloc" in save.read_text()
+    assert "bad.go:4" in captured.err and "goalloc: error: compile errors" in captured.err
+    # The API raises BenchFailed carrying the partial run.
+    with pytest.raises(BenchFailed) as info:
+        run_benchmarks(toolchain, ["./..."], count=1, cwd=src, benchtime="5x", progress=None)
+    assert info.value.exit_code == 3
+    assert [r.base for r in info.value.run.results] == ["Alloc"]

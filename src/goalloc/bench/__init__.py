@@ -12,8 +12,8 @@ needed here.
 from goalloc.bench.compare import CompareResult, compare
 from goalloc.bench.format import BenchFile, BenchResult, parse_bench_text
 from goalloc.bench.gctrace import GCCycle, GCTrace, parse_gctrace
-from goalloc.bench.runner import BenchRun, default_out_path, run_benchmarks
+from goalloc.bench.runner import BenchFailed, BenchRun, default_out_path, run_benchmarks
 
-__all__ = ["BenchFile", "BenchResult", "BenchRun", "CompareResult", "GCCycle", "GCTrace",
-           "compare", "default_out_path", "parse_bench_text", "parse_gctrace",
+__all__ = ["BenchFailed", "BenchFile", "BenchResult", "BenchRun", "CompareResult", "GCCycle",
+           "GCTrace", "compare", "default_out_path", "parse_bench_text", "parse_gctrace",
            "run_benchmarks"]

@@ -75,11 +75,12 @@ class CompareResult:
         return [row for table in self.tables for row in table.rows]
 
 
-def _samples(bf: BenchFile, ignore_procs: bool = False) -> tuple[dict, list]:
+def _samples(bf: BenchFile, ignore_procs: bool = False,
+             ignore_pkg: bool = False) -> tuple[dict, list]:
     """{(pkg, name): {unit: [values]}} in order of first appearance."""
     samples: dict[tuple[str, str], dict[str, list[float]]] = {}
     for r in bf.results:
-        key = (r.pkg, r.base) if ignore_procs else r.key
+        key = ("" if ignore_pkg else r.pkg, r.base if ignore_procs else r.name)
         cell = samples.setdefault(key, {})
         for unit, value in r.values.items():
             cell.setdefault(unit, []).append(value)
@@ -104,20 +105,29 @@ def compare(old: BenchFile, new: BenchFile, alpha: float = stats.ALPHA,
     Benchmarks match by package and name including the ``-N`` GOMAXPROCS suffix, as
     benchstat's rows do. ``ignore_procs`` matches them without the suffix; None (the
     default) does so only when the files have nothing in common otherwise (results from
-    machines with different core counts).
+    machines with different core counts); failing that, names are matched without the
+    package. ``notes`` says when either happened.
     """
     notes: list[str] = []
     old_s, old_keys = _samples(old, bool(ignore_procs))
     new_s, new_keys = _samples(new, bool(ignore_procs))
     if ignore_procs is None and not set(old_s) & set(new_s):
-        o2, ok2 = _samples(old, True)
-        n2, nk2 = _samples(new, True)
-        if set(o2) & set(n2):
-            old_s, old_keys, new_s, new_keys = o2, ok2, n2, nk2
-            procs_old = sorted({r.procs for r in old.results})
-            procs_new = sorted({r.procs for r in new.results})
-            notes.append(f"GOMAXPROCS differs (old {procs_old}, new {procs_new}): benchmarks "
-                         "matched by name without the -N suffix")
+        # Nothing in common: try without the -N suffix, then without the package (a file
+        # written by hand or by a tool that drops the pkg: line).
+        for no_procs, no_pkg in ((True, False), (False, True), (True, True)):
+            o2, ok2 = _samples(old, no_procs, no_pkg)
+            n2, nk2 = _samples(new, no_procs, no_pkg)
+            if set(o2) & set(n2):
+                old_s, old_keys, new_s, new_keys = o2, ok2, n2, nk2
+                if no_procs:
+                    procs_old = sorted({r.procs for r in old.results})
+                    procs_new = sorted({r.procs for r in new.results})
+                    notes.append(f"GOMAXPROCS differs (old {procs_old}, new {procs_new}): "
+                                 "benchmarks matched by name without the -N suffix")
+                if no_pkg:
+                    notes.append("package (pkg:) lines differ: benchmarks matched by name "
+                                 "only")
+                break
     keys = old_keys + [k for k in new_keys if k not in old_s]
     multi_pkg = len({k[0] for k in keys}) > 1
     units: list[str] = []

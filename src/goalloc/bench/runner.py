@@ -29,6 +29,14 @@ _BUILD_FAILED = re.compile(r"\[(build|setup) failed\]")
 _COMPILER_LINE = re.compile(r"^\S+\.go:\d+(:\d+)?: ")
 
 
+class BenchFailed(GoallocError):
+    """A run that could not complete; ``run`` holds what did (results may be empty)."""
+
+    def __init__(self, message: str, run: "BenchRun", exit_code: int | None = None):
+        super().__init__(message, exit_code)
+        self.run = run
+
+
 @dataclass
 class BenchRun:
     """The outcome of :func:`run_benchmarks`."""
@@ -61,7 +69,8 @@ def _slug(import_path: str) -> str:
 
 def list_packages(toolchain, patterns: list[str], cwd) -> list[tuple[str, bool]]:
     """Resolve package patterns to (import path, has test files)."""
-    fmt = "{{.ImportPath}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{if .Error}}{{.Error}}{{end}}"
+    fmt = ("{{.ImportPath}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t"
+           "{{if .Error}}{{.Error}}{{end}}")
     proc = toolchain.run(["list", "-e", "-f", fmt, *patterns], cwd=cwd)
     if proc.returncode != 0:
         msg = _first_meaningful(proc.stderr) or "go list failed"
@@ -98,8 +107,8 @@ def _progress_line(line: str) -> str | None:
     return None
 
 
-def _run_one(toolchain, pkg: str, args: list[str], cwd, progress: TextIO | None,
-             timeout: float | None) -> tuple[int, str, str]:
+def _run_one(toolchain, args: list[str], cwd,
+             progress: TextIO | None) -> tuple[int, str, str]:
     proc = toolchain.popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, bufsize=1)
     err_chunks: list[str] = []
@@ -111,10 +120,6 @@ def _run_one(toolchain, pkg: str, args: list[str], cwd, progress: TextIO | None,
     t = threading.Thread(target=drain, daemon=True)
     t.start()
     out_lines: list[str] = []
-    timer = None
-    if timeout:
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
     try:
         for line in proc.stdout:
             out_lines.append(line)
@@ -128,8 +133,6 @@ def _run_one(toolchain, pkg: str, args: list[str], cwd, progress: TextIO | None,
         proc.wait()
         raise
     finally:
-        if timer:
-            timer.cancel()
         t.join(timeout=5)
     return proc.returncode, "".join(out_lines), "".join(err_chunks)
 
@@ -143,9 +146,12 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
     """Run the benchmarks of ``packages`` (default ``.``) with ``go test`` and parse them.
 
     ``memprofile_dir`` gets ``<pkg>.mem.pprof`` and ``<pkg>.test`` per package (None: no
-    profiles). ``out`` saves the raw output there atomically. Raises GoallocError: exit 3
-    with the compiler's errors when a package does not compile, exit 2 when nothing ran any
-    benchmark (no benchmarks, a --bench that matches none) or a benchmark failed.
+    profiles). ``out`` saves the raw output there atomically (when there are results).
+    ``timeout`` (seconds) is passed to ``go test -timeout``. Raises BenchFailed (a
+    GoallocError whose ``run`` holds the packages that did work): exit 3 with the compiler's
+    errors when a package does not compile, exit 2 when a benchmark failed; InputError
+    (exit 2) when nothing produced a benchmark result (no benchmarks, a ``bench`` regexp
+    that matches none).
     """
     if count < 1:
         raise UsageError("--count must be at least 1")
@@ -181,6 +187,8 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
         args = ["test", "-run=^$", f"-bench={bench}", "-benchmem", f"-count={count}"]
         if benchtime:
             args.append(f"-benchtime={benchtime}")
+        if timeout:
+            args.append(f"-timeout={timeout:g}s")  # go test stops the binary itself
         profile = binary = None
         if memprofile_dir is not None:
             slug = _slug(pkg)
@@ -193,7 +201,7 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
         if progress is not None:
             progress.write(f"goalloc: benchmarking {pkg}\n")
             progress.flush()
-        rc, stdout, stderr = _run_one(toolchain, pkg, args, cwd, progress, timeout)
+        rc, stdout, stderr = _run_one(toolchain, args, cwd, progress)
         parsed = parse_bench_text(stdout)
         if _BUILD_FAILED.search(stdout) or (rc != 0 and _has_compiler_lines(stderr)):
             compile_errors.append(_compiler_message(pkg, stderr or stdout))
@@ -239,10 +247,10 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
         run.out_path = out
 
     if compile_errors:
-        raise GoallocError("compile errors:\n" + "\n".join(compile_errors),
-                           exit_code=EXIT_COMPILE)
+        raise BenchFailed("compile errors:\n" + "\n".join(compile_errors), run,
+                          exit_code=EXIT_COMPILE)
     if failures:
-        raise GoallocError("benchmarks failed: " + "; ".join(failures))
+        raise BenchFailed("benchmarks failed: " + "; ".join(failures), run)
     if not run.parsed.results:
         where = ", ".join(p for p, _ in listed) or " ".join(patterns)
         if not with_tests:

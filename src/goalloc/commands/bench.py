@@ -56,7 +56,7 @@ def register(subparsers) -> None:
     run.add_argument("-C", "--dir", default=".", metavar="DIR",
                      help="run go test in DIR (default: current directory)")
     run.add_argument("--timeout", type=float, metavar="SECONDS",
-                     help="stop a package's go test after this many seconds")
+                     help="go test -timeout for each package (go's default is 10 minutes)")
     cmp = p.add_argument_group("comparing results")
     cmp.add_argument("--alpha", type=float, default=0.05,
                      help="significance level of the U test (default 0.05)")
@@ -124,9 +124,7 @@ def _run(args, packages: list[str]) -> int:
     import datetime as dt
     import os
 
-    from goalloc.bench.runner import DEFAULT_DIR, run_benchmarks
-    from goalloc.report import bench_report
-    from goalloc.report.output import write_output
+    from goalloc.bench.runner import DEFAULT_DIR, BenchFailed, run_benchmarks
     from goalloc.toolchain import find_toolchain
 
     if args.count < 1:
@@ -142,10 +140,28 @@ def _run(args, packages: list[str]) -> int:
     memdir = None
     if not args.no_memprofile:
         memdir = os.path.abspath(args.memprofile_dir or os.path.join(args.dir, DEFAULT_DIR, stamp))
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
     toolchain = find_toolchain()
-    run = run_benchmarks(toolchain, packages or None, bench=args.bench, count=args.count,
-                         cwd=args.dir, memprofile_dir=memdir, benchtime=args.benchtime,
-                         out=out, progress=sys.stderr, timeout=args.timeout)
+    try:
+        run = run_benchmarks(toolchain, packages or None, bench=args.bench, count=args.count,
+                             cwd=args.dir, memprofile_dir=memdir, benchtime=args.benchtime,
+                             out=out, progress=sys.stderr, timeout=args.timeout)
+    except BenchFailed as exc:
+        if not exc.run.results:
+            raise
+        # Report what did run, then fail with the documented exit code.
+        _report_run(args, exc.run)
+        print(f"goalloc: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    _report_run(args, run)
+    return EXIT_OK
+
+
+def _report_run(args, run) -> None:
+    from goalloc.report import bench_report
+    from goalloc.report.output import write_output
+
     if run.packages_without_benchmarks:
         print("goalloc: no benchmarks in: " + ", ".join(run.packages_without_benchmarks),
               file=sys.stderr)
@@ -156,4 +172,3 @@ def _run(args, packages: list[str]) -> int:
         write_output(bench_report.render_run_json(run), args.output)
     else:
         write_output(bench_report.render_run_text(run), args.output)
-    return EXIT_OK

@@ -1,0 +1,4 @@
+package bad
+
+// Broken on purpose: one package of the module does not compile.
+var X int = "no"
