@@ -207,3 +207,14 @@ def test_files_without_pkg_lines_match_by_name(tmp_path, capsys):
     got = {(c["name"], c["unit"]): c for c in doc["comparisons"]}
     assert got[("Append-8", "allocs/op")]["p"] == pytest.approx(2 / 924)
     assert any("pkg:" in n for n in doc["notes"])
+
+
+def test_display_units_and_prefixes():
+    from goalloc.report.bench_report import display_unit, format_value
+    assert display_unit("ns/op") == "sec/op" and display_unit("MB/s") == "B/s"
+    assert display_unit("allocs/op") == "allocs/op"
+    assert format_value(1201.5, "ns/op") == "1.202µ"
+    assert format_value(123456789, "ns/op") == "123.5m"
+    assert format_value(2040, "B/op") == "1.992Ki"
+    assert format_value(16, "allocs/op") == "16.00"
+    assert format_value(322.2, "MB/s") == "307.3Mi"  # 322.2e6 B/s

@@ -15,9 +15,13 @@ _SI = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1
 _BINARY = [(1 << 40, "Ti"), (1 << 30, "Gi"), (1 << 20, "Mi"), (1 << 10, "Ki"), (1, "")]
 
 
+# Units benchstat shows in base units: ns/op as sec/op, MB/s (10^6 bytes) as B/s.
+_DISPLAY = {"ns/op": ("sec/op", 1e-9), "MB/s": ("B/s", 1e6)}
+
+
 def display_unit(unit: str) -> str:
-    """benchstat shows ns/op as sec/op (values are scaled accordingly)."""
-    return "sec/op" if unit == "ns/op" else unit
+    """The unit as the text report shows it (values are scaled accordingly)."""
+    return _DISPLAY.get(unit, (unit, 1))[0]
 
 
 def _four_digits(x: float) -> str:
@@ -32,8 +36,9 @@ def format_value(value: float, unit: str) -> str:
     """A value with an SI (or, for bytes, binary) prefix and four significant digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "?"
-    if unit == "ns/op":
-        value, unit = value * 1e-9, "sec/op"
+    if unit in _DISPLAY:
+        unit, scale = _DISPLAY[unit]
+        value = value * scale
     if value == 0:
         return "0"
     table = _BINARY if unit.startswith("B/") or unit == "B" else _SI

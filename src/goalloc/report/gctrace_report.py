@@ -9,12 +9,14 @@ from goalloc.bench.gctrace import MB, GCTrace
 SCHEMA_VERSION = 1
 
 
-def _f(x, digits: int = 3, suffix: str = "") -> str:
+def _f(x, digits: int = 3) -> str:
     if x is None:
         return "-"
     if isinstance(x, int):
-        return f"{x}{suffix}"
-    return f"{x:.{digits}f}{suffix}"
+        return str(x)
+    if digits == 1 and float(x).is_integer():
+        return str(int(x))
+    return f"{x:.{digits}f}"
 
 
 def render_text(trace: GCTrace, summary: dict) -> str:
@@ -33,17 +35,16 @@ def render_text(trace: GCTrace, summary: dict) -> str:
 
     table = [["", "total", "min", "median", "max", "last"]]
 
-    def add(label, d, unit, total=True):
-        table.append([label, _f(d.get("total"), 3) + unit if total else "",
-                      *[_f(d[k], 3 if isinstance(d[k], float) else 0) + unit
-                        for k in ("min", "median", "max", "last")]])
+    def add(label, d, digits, total=True):
+        table.append([label, _f(d.get("total"), digits) if total else "",
+                      *[_f(d[k], digits) for k in ("min", "median", "max", "last")]])
 
-    add("STW pause (ms)", s["pause_ms"], "")
-    add("concurrent mark (ms)", s["concurrent_mark_ms"], "")
-    add("heap at start (MB)", s["heap_start_mb"], "", total=False)
-    add("heap at end (MB)", s["heap_end_mb"], "", total=False)
-    add("live heap (MB)", s["heap_live_mb"], "", total=False)
-    add("heap goal (MB)", s["goal_mb"], "", total=False)
+    add("STW pause (ms)", s["pause_ms"], 3)
+    add("concurrent mark (ms)", s["concurrent_mark_ms"], 3)
+    add("heap at start (MB)", s["heap_start_mb"], 1, total=False)
+    add("heap at end (MB)", s["heap_end_mb"], 1, total=False)
+    add("live heap (MB)", s["heap_live_mb"], 1, total=False)
+    add("heap goal (MB)", s["goal_mb"], 1, total=False)
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for r in table:
         out.append("  " + "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
