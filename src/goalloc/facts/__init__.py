@@ -118,6 +118,7 @@ def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None,
         errs = facts.package_errors()
         if errs:
             path, first = errs[0]
+            first = " ".join(first.split())
             more = f" (and {len(errs) - 1} more errors)" if len(errs) > 1 else ""
             raise FactsError(f"package {path} does not type-check: {first}{more}")
     return facts

@@ -433,6 +433,17 @@ func fatal(msg string) {
 	os.Exit(1)
 }
 
+// meaningfulLine: the first line of a go command error that is not a "# pkg" header.
+func meaningfulLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			return line
+		}
+	}
+	return firstLine(s)
+}
+
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
@@ -455,10 +466,16 @@ func (m mappedImporter) Import(path string) (*types.Package, error) {
 func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes types.Sizes, root string) *PackageFacts {
 	pf := &PackageFacts{Path: lp.ImportPath, Name: lp.Name, Dir: lp.Dir}
 	pf.Errors = []string{}
-	if lp.Error != nil {
-		pf.Errors = append(pf.Errors, firstLine(lp.Error.Err))
+	if lp.Error != nil && len(lp.GoFiles)+len(lp.CgoFiles) == 0 {
+		pf.Errors = append(pf.Errors, relError(root, meaningfulLine(lp.Error.Err)))
 		return finish(pf)
 	}
+	// A package go list could not compile is still checked here, for a precise first error.
+	defer func() {
+		if lp.Error != nil && len(pf.Errors) == 0 {
+			pf.Errors = append(pf.Errors, relError(root, meaningfulLine(lp.Error.Err)))
+		}
+	}()
 	var files []*ast.File
 	names := append(append([]string{}, lp.GoFiles...), lp.CgoFiles...)
 	for _, name := range names {
