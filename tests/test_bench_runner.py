@@ -103,6 +103,8 @@ def test_cli_default_results_file_and_summary(toolchain, module, capsys):
     ("simple", ["--bench", "NoSuchBenchmark"], 2, "no benchmark matches -bench"),
     ("broken", [], 3, "broken.go:4"),
     ("failing", [], 2, "BenchmarkBoom"),
+    ("simple", ["./missingdir"], 2, "no Go package at ./missingdir"),
+    ("simple", ["example.com/nonexistent"], 2, "no required module provides package"),
 ])
 def test_cli_errors(toolchain, module, capsys, name, args, code, needle):
     src = module(name)

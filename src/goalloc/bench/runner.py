@@ -12,6 +12,7 @@ it out of the user's working directory). Benchmark lines are echoed to stderr as
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import re
 import subprocess
@@ -69,21 +70,36 @@ def _slug(import_path: str) -> str:
 
 def list_packages(toolchain, patterns: list[str], cwd) -> list[tuple[str, bool]]:
     """Resolve package patterns to (import path, has test files)."""
-    fmt = ("{{.ImportPath}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t"
-           "{{if .Error}}{{.Error}}{{end}}")
-    proc = toolchain.run(["list", "-e", "-f", fmt, *patterns], cwd=cwd)
+    proc = toolchain.run(["list", "-e", "-json=ImportPath,TestGoFiles,XTestGoFiles,Error",
+                          *patterns], cwd=cwd)
     if proc.returncode != 0:
         msg = _first_meaningful(proc.stderr) or "go list failed"
         raise InputError(f"cannot list packages {' '.join(patterns)}: {msg}")
     found = []
-    for line in proc.stdout.splitlines():
-        parts = line.split("\t")
-        if len(parts) < 4:
+    missing = []
+    decoder = json.JSONDecoder()
+    text, pos = proc.stdout, 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        try:
+            pkg, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            raise InputError("go list printed something that is not JSON") from None
+        err = ((pkg.get("Error") or {}).get("Err") or "").strip()
+        if "no Go files" in err:
             continue
-        path, tests, xtests, err = parts[0], parts[1], parts[2], parts[3]
-        if err and "no Go files" in err:
+        if err and not (pkg.get("TestGoFiles") or pkg.get("XTestGoFiles")):
+            # A package that is not there (no directory, no module provides it). Packages
+            # with source errors go on to `go test`, which reports them as compile errors.
+            missing.append(err.splitlines()[0].split("; to add it")[0])
             continue
-        found.append((path, (tests != "0" or xtests != "0")))
+        found.append((pkg.get("ImportPath", ""),
+                      bool(pkg.get("TestGoFiles") or pkg.get("XTestGoFiles"))))
+    if missing and not found:
+        raise InputError(f"no Go package at {' '.join(patterns)}: {missing[0]}")
     if not found:
         warn = _first_meaningful(proc.stderr)
         raise InputError(f"no Go packages match {' '.join(patterns)}"
