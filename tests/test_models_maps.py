@@ -53,6 +53,9 @@ def test_classic_maps_before_1_24():
 def test_map_errors():
     with pytest.raises(UsageError, match="unknown Go type"):
         simulate_map("1.27", "foo", "int", 10)
+    with pytest.raises(UsageError, match="not comparable"):
+        simulate_map("1.27", "[]byte", "int", 3)
+    assert simulate_map("1.27", "*[]byte", "int", 3).allocations == 2
     with pytest.raises(UsageError, match="at most 256"):
         simulate_map("1.27", "uint8", "int", 300)
     with pytest.raises(UsageError):

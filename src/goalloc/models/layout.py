@@ -66,6 +66,12 @@ class _Parser:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth_behind_ref = 0  # inside *T or chan T, comparability of T does not matter
+        self.comparable = True
+
+    def _incomparable(self):
+        if self.depth_behind_ref == 0:
+            self.comparable = False
 
     def peek(self, k: int = 0) -> str | None:
         j = self.i + k
@@ -91,13 +97,14 @@ class _Parser:
             raise UnknownType(f"cannot read Go type {self.text!r}: empty")
         if tok == "*":
             self.take()
-            self.type_()
+            self._behind_ref()
             return TypeLayout(_W, _W, True)
         if tok == "[":
             self.take()
             if self.peek() == "]":
                 self.take()
-                self.type_()
+                self._incomparable()
+                self._behind_ref()
                 return TypeLayout(3 * _W, _W, True)
             count = self.take()
             if not count.isdigit():
@@ -110,19 +117,23 @@ class _Parser:
             return TypeLayout(n * elem.size, elem.align, elem.pointers and n > 0)
         if tok == "map":
             self.take()
+            self._incomparable()
             self.take("[")
-            self.type_()
+            self._behind_ref()
             self.take("]")
-            self.type_()
+            self._behind_ref()
             return TypeLayout(_W, _W, True)
         if tok in ("chan", "<-"):
             self.take()
             if self.peek() in ("<-", "chan"):
                 self.take()
-            self.type_()
+            self._behind_ref()
             return TypeLayout(_W, _W, True)
         if tok == "func":
+            self._incomparable()
+            self.depth_behind_ref += 1
             self._skip_balanced_func()
+            self.depth_behind_ref -= 1
             return TypeLayout(_W, _W, True)
         if tok == "interface":
             self.take()
@@ -142,6 +153,13 @@ class _Parser:
         raise UnknownType(f"unknown Go type {tok!r} in {self.text!r} (goalloc knows basic "
                           "types, string, pointers, slices, maps, chans, funcs, interfaces, "
                           "arrays and struct literals)")
+
+    def _behind_ref(self):
+        self.depth_behind_ref += 1
+        try:
+            self.type_()
+        finally:
+            self.depth_behind_ref -= 1
 
     def _skip_braces(self):
         self.take("{")
@@ -209,6 +227,13 @@ def struct_layout(fields: list[TypeLayout]) -> TypeLayout:
 
 def array_layout(n: int, elem: TypeLayout) -> TypeLayout:
     return TypeLayout(n * elem.size, elem.align, elem.pointers and n > 0)
+
+
+def is_comparable(type_expr: str) -> bool:
+    """Whether values of the type can be map keys (no slices, maps or funcs inside)."""
+    p = _Parser(type_expr)
+    p.parse()
+    return p.comparable
 
 
 def layout_of(type_expr: str, arch: str = "amd64") -> TypeLayout:

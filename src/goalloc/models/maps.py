@@ -16,7 +16,8 @@ import random
 from dataclasses import asdict, dataclass, field
 
 from goalloc.errors import UsageError
-from goalloc.models.layout import TypeLayout, array_layout, layout_of, struct_layout
+from goalloc.models.layout import (TypeLayout, array_layout, is_comparable, layout_of,
+                                   struct_layout)
 from goalloc.models.sizeclasses import Heap, round_alloc_size, roundupsize
 from goalloc.models.versions import GoVersion, parse_version
 
@@ -112,6 +113,8 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
     _validate(n, hint)
     kname, klay = _resolve(key)
     vname, vlay = _resolve(value)
+    if isinstance(key, str) and not is_comparable(key):
+        raise UsageError(f"invalid map key type {key}: slices, maps and funcs are not comparable")
     if not klay.pointers and klay.size < 8 and n > 256 ** klay.size:
         raise UsageError(f"a map keyed by {kname} holds at most {256 ** klay.size:,} distinct "
                          f"keys, not {n:,}")
@@ -121,7 +124,7 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
         runs = [sim]
     else:
         # Overflow buckets follow the hash seed: replay a few seeds, report the median run.
-        seeds = CLASSIC_SEEDS if n <= 100_000 else CLASSIC_SEEDS[:1]
+        seeds = CLASSIC_SEEDS[:_classic_seed_count(n)]
         runs = []
         for seed in seeds:
             one = _Classic(v, klay, vlay, seed)
@@ -322,7 +325,17 @@ class _Swiss(_Sim):
                 "split the real count varies from run to run (model: even splits)")
 
 
-CLASSIC_SEEDS = (20240801, 1, 2, 3, 4)
+CLASSIC_SEEDS = tuple(range(20240801, 20240801 + 21))
+
+
+def _classic_seed_count(n: int) -> int:
+    # Small maps vary most (a single overflow bucket is a large share) and are cheap to
+    # replay; a large map's total barely moves between seeds.
+    if n <= 5_000:
+        return 21
+    if n <= 100_000:
+        return 5
+    return 1
 
 
 class _Classic(_Sim):
@@ -520,5 +533,4 @@ class _Classic(_Sim):
         if self.deterministic:
             return ""
         return ("overflow buckets depend on the random hash seed: the model replays the "
-                "runtime with seeded random hashes and reports the median of "
-                f"{len(CLASSIC_SEEDS)} seeds")
+                "runtime with seeded random hashes and reports the median run")
