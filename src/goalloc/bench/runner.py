@@ -126,7 +126,7 @@ def _progress_line(line: str) -> str | None:
 def _run_one(toolchain, args: list[str], cwd,
              progress: TextIO | None) -> tuple[int, str, str]:
     proc = toolchain.popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, bufsize=1)
+                           text=True, encoding="utf-8", errors="replace", bufsize=1)
     err_chunks: list[str] = []
 
     def drain():

@@ -23,6 +23,8 @@ compare:
   benchmark and unit (sec/op, B/op, allocs/op, custom metrics): medians with 95% confidence
   intervals, Mann-Whitney U test p-values, `~` when p > alpha (0.05), geomeans.
 
+A package directory named "compare" must be written ./compare.
+
 examples:
   goalloc bench ./... --bench Append --count 10 --save old.txt
   goalloc bench ./... --bench Append --count 10 --save new.txt
