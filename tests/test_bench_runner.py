@@ -141,3 +141,19 @@ def test_compile_error_in_one_package_still_reports_the_others(toolchain, module
         run_benchmarks(toolchain, ["./..."], count=1, cwd=src, benchtime="5x", progress=None)
     assert info.value.exit_code == 3
     assert [r.base for r in info.value.run.results] == ["Alloc"]
+
+
+def test_two_runs_compare_end_to_end(toolchain, module, tmp_path, capsys):
+    src = module("simple")
+    for name in ("a.txt", "b.txt"):
+        run_benchmarks(toolchain, None, bench="Prealloc", count=3, cwd=src, benchtime="10x",
+                       out=tmp_path / name, progress=None)
+    assert main(["bench", "compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                 "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    got = {c["unit"]: c for c in doc["comparisons"]}
+    assert set(got) == {"ns/op", "B/op", "allocs/op", "items/op"}
+    # Allocation counts do not vary between runs: identical samples, p = 1, `~`.
+    assert got["allocs/op"]["old_median"] == got["allocs/op"]["new_median"] == 1
+    assert got["allocs/op"]["p"] == 1.0 and got["allocs/op"]["delta"] == "~"
+    assert "need >= 4 samples to detect a difference at alpha level 0.05" in doc["warnings"]
