@@ -59,6 +59,11 @@ def test_prealloc_message_fix_and_estimate(by_line):
     assert "make([]string, 0, 2*len(m))" in pairs.fix.replacement
     down = by_line[("prealloc/prealloc.go", 55, "prealloc-slice")]
     assert down.fix.replacement == "rev := make([]int, 0, len(vals))"
+    maybe = next(x for x in by_line.values() if x.function == "Maybe")
+    # the loop runs on some paths only: size the slice right before it, not at the declaration
+    assert maybe.fix.replacement == "\t\tids = make([]int64, 0, len(orders))\n"
+    assert maybe.fix.line == maybe.line - 1 and maybe.fix.col == 1
+    assert "empty, not nil" in maybe.fix.description
     if not _models_ready():
         pytest.skip("goalloc.models has no simulate_slice/simulate_map yet")
     est = f.estimate
@@ -82,6 +87,12 @@ def test_estimates_follow_assume_n(result):
     assert f5k.estimate.before.allocations > f50.estimate.before.allocations
     hint = next(f for f in big if f.rule == "map-size-hint" and f.line == 12)
     assert hint.estimate.after.allocations < hint.estimate.before.allocations
+
+
+def test_box_of_a_loop_index_counts_only_values_above_255(by_line):
+    f = next(x for x in by_line.values() if x.function == "Indexes")
+    assert f.estimate.before.allocations == 1000 - 256
+    assert not [x for x in by_line.values() if x.function == "SmallIndexes"]
 
 
 def test_rules_that_need_escape_sites_report_nothing_without_them(result):

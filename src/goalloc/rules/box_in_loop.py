@@ -76,13 +76,21 @@ def check(ctx: Context):
                 continue
             loop = loops.get(b["loop"])
             n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
-            box = alloc_size(ctx.go, b["size"], True) or b["size"]
-            est = Estimate(n=n, go=ctx.go, before=Cost(n, n * box), after=Cost(0, 0),
-                           note="n: loop iterations" + (" (assumed with --assume-n)" if assumed else ""))
+            box = alloc_size(ctx.go, b["size"], bool(b.get("pointers"))) or b["size"]
+            allocs = n
+            note = "n: loop iterations" + (" (assumed with --assume-n)" if assumed else "")
+            if b.get("loop_index"):
+                # the runtime boxes integers 0..255 from a static table
+                allocs = max(0, n - 256)
+                note += "; indexes 0..255 are boxed without allocating"
+                if allocs == 0:
+                    continue
+            est = Estimate(n=n, go=ctx.go, before=Cost(allocs, allocs * box), after=Cost(0, 0),
+                           note=note)
             where = f" for {b['callee']}" if b.get("callee") else ""
             msg = (f"{b['expr']} ({b['from']}) is boxed into {b['to']}{where} on every "
-                   f"iteration and escapes: {n:,} allocations, {fmt_bytes(n * box)} at "
-                   f"{n:,} iterations; {_suggestion(b)}")
+                   f"iteration and escapes: {allocs:,} allocations, {fmt_bytes(allocs * box)} "
+                   f"at {n:,} iterations; {_suggestion(b)}")
             yield Finding(rule=ID, file=b["file"], line=b["line"], col=b["col"], message=msg,
                           package=pkg["path"], function=b["function"],
                           fix=Fix(description=_suggestion(b)), estimate=est,

@@ -136,20 +136,24 @@ def _fix(ctx: Context, v: dict, loop: dict, make_text: str) -> Fix | None:
     since = loop.get("bound_since") or {"line": 0, "col": 0}
     stmt = v.get("stmt")
     decl_pos = (stmt["line"], stmt["col"]) if stmt else (v["line"], v["col"])
-    if stmt and (since["line"], since["col"]) < decl_pos:
+    nil_note = (f" ({v['name']} is then empty, not nil, when the loop does not run)"
+                if v["init"] == "nil" else "")
+    same_block = bool(v.get("block")) and v.get("block") == loop.get("block")
+    if stmt and same_block and (since["line"], since["col"]) < decl_pos:
         op = ":=" if v["decl_kind"] == "define" or v["init"] == "nil" else "="
         if v["decl_kind"] == "var" and v["init"] != "nil":
             text = f"var {v['name']} = {make_text}"
         else:
             text = f"{v['name']} {op} {make_text}"
-        return Fix(description=f"give {v['name']} its capacity where it is declared",
+        return Fix(description=f"give {v['name']} its capacity where it is declared{nil_note}",
                    replacement=text, file=v["file"], line=stmt["line"], col=stmt["col"],
                    end_line=stmt["end_line"], end_col=stmt["end_col"])
-    # The bound is known only after the declaration: size the slice just before the loop.
+    # The bound is known only after the declaration, or the loop runs only on some paths:
+    # size the slice just before the loop.
     if (since["line"], since["col"]) >= (loop["line"], loop["col"]):
         return None
     indent = loop.get("indent") or ""
-    return Fix(description=f"give {v['name']} its capacity just before the loop",
+    return Fix(description=f"give {v['name']} its capacity just before the loop{nil_note}",
                replacement=f"{indent}{v['name']} = {make_text}\n", file=loop["file"],
                line=loop["line"], col=1, end_line=loop["line"], end_col=1)
 

@@ -91,6 +91,7 @@ type Loop struct {
 	ExitsEarly bool  `json:"exits_early"` // break, return, goto or a labeled continue of an outer loop
 	Continues  []Pos `json:"continues"`   // continue statements that start this loop's next iteration
 	Indent     string `json:"indent"`
+	Block      string `json:"block"` // "line:col" of the innermost block around the loop
 }
 
 type Target struct {
@@ -145,6 +146,7 @@ type Var struct {
 	Stmt      *Span      `json:"stmt"`
 	Writes    []VarWrite `json:"writes"`
 	Captured  bool       `json:"captured"`
+	Block     string     `json:"block"` // "line:col" of the innermost block around the declaration
 	Elem      *Layout    `json:"elem"`
 	Key_      *Layout    `json:"key_layout"`
 	Value     *Layout    `json:"value_layout"`
@@ -237,6 +239,10 @@ type Boxing struct {
 	Expr         string `json:"expr"`
 	BasicKind    string `json:"basic_kind"`
 	Cold         bool   `json:"cold"` // on a path that leaves the loop (return, panic, break)
+	// The expression is the index of the innermost loop, counting up from 0: the runtime
+	// boxes integers below 256 without allocating, so the first 256 iterations cost nothing.
+	LoopIndex bool `json:"loop_index"`
+	Pointers  bool `json:"pointers"` // the boxed value holds pointers
 }
 
 type Receiver struct {
@@ -1072,7 +1078,7 @@ func (a *analyzer) declare(id *ast.Ident, declKind string, typeExpr ast.Expr, in
 	p := a.position(id.Pos())
 	v := &Var{Key: a.objKey(obj), Name: id.Name, File: a.fileName, Line: p.Line, Col: p.Column,
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Kind: kind, Type: a.typeString(obj.Type()),
-		DeclKind: declKind, Init: "none", Writes: []VarWrite{}}
+		DeclKind: declKind, Init: "none", Writes: []VarWrite{}, Block: a.block(stmt)}
 	if typeExpr != nil {
 		v.TypeText = a.text(typeExpr)
 	}
@@ -1727,7 +1733,8 @@ func (a *analyzer) boxing(e ast.Expr, to types.Type, ctx, callee string) {
 	b := &Boxing{File: a.fileName, Line: s.Line, Col: s.Column, EndLine: e2.Line, EndCol: e2.Column,
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Context: ctx, Callee: callee,
 		To: a.typeString(to), From: a.typeString(from), Size: size, PointerShaped: pointerShaped(from, 0),
-		Constant: tv.Value != nil, Expr: a.text(e), BasicKind: basicKind(from), Cold: a.cold()}
+		Constant: tv.Value != nil, Expr: a.text(e), BasicKind: basicKind(from), Cold: a.cold(),
+		Pointers: hasPointers(from, 0)}
 	if bk, ok := from.Underlying().(*types.Basic); ok {
 		switch bk.Kind() {
 		case types.Bool, types.Uint8, types.Int8, types.UntypedBool:
@@ -1737,6 +1744,7 @@ func (a *analyzer) boxing(e ast.Expr, to types.Type, ctx, callee string) {
 	if id, ok := unparen(e).(*ast.Ident); ok {
 		if obj := a.info.Uses[id]; obj != nil && a.isLocal(obj) {
 			a.boxObjs[b] = obj
+			b.LoopIndex = a.isLoopIndex(obj)
 		}
 	}
 	a.pf.Boxings = append(a.pf.Boxings, b)
@@ -1959,6 +1967,7 @@ func (a *analyzer) loop(n ast.Stmt) {
 	}
 	a.loopNodes[n] = l
 	a.loopPos[l] = n.Pos()
+	l.Block = a.block(n)
 	var boundExpr ast.Expr
 	switch s := n.(type) {
 	case *ast.RangeStmt:
@@ -2510,6 +2519,59 @@ func (a *analyzer) exits(s ast.Stmt) bool {
 	case *ast.ExprStmt:
 		if c, ok := x.X.(*ast.CallExpr); ok {
 			return a.isBuiltin(c.Fun, "panic") || isFatal(a.calleeName(c.Fun))
+		}
+	}
+	return false
+}
+
+// block: "line:col" of the innermost block (or case clause) that holds the node on top of
+// the stack (or stmt, when it is on the stack).
+func (a *analyzer) block(stmt ast.Node) string {
+	i := len(a.stack) - 1
+	if stmt != nil {
+		for j := len(a.stack) - 1; j >= 0; j-- {
+			if a.stack[j] == stmt {
+				i = j
+				break
+			}
+		}
+	}
+	for i--; i >= 0; i-- {
+		switch b := a.stack[i].(type) {
+		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+			p := a.position(b.Pos())
+			return fmt.Sprintf("%d:%d", p.Line, p.Column)
+		}
+	}
+	return ""
+}
+
+// isLoopIndex: obj is the index of the innermost loop and counts up from 0.
+func (a *analyzer) isLoopIndex(obj types.Object) bool {
+	l := a.curLoop()
+	if l == nil {
+		return false
+	}
+	for node, ll := range a.loopNodes {
+		if ll != l {
+			continue
+		}
+		switch s := node.(type) {
+		case *ast.RangeStmt:
+			if id, ok := s.Key.(*ast.Ident); ok && a.info.Defs[id] == obj {
+				return l.RangeOver == "slice" || l.RangeOver == "array" || l.RangeOver == "int" ||
+					l.RangeOver == "pointer-to-array" || l.RangeOver == "string"
+			}
+		case *ast.ForStmt:
+			if init, ok := s.Init.(*ast.AssignStmt); ok && len(init.Lhs) == 1 && len(init.Rhs) == 1 {
+				if id, ok := init.Lhs[0].(*ast.Ident); ok && a.info.Defs[id] == obj {
+					if c := a.constInt(init.Rhs[0]); c != nil && *c >= 0 {
+						if inc, ok := s.Post.(*ast.IncDecStmt); ok && inc.Tok == token.INC {
+							return true
+						}
+					}
+				}
+			}
 		}
 	}
 	return false

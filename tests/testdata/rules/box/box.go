@@ -46,7 +46,19 @@ func KeepAll(ps []Point) {
 	}
 }
 
+func Indexes(xs []string) {
+	for i := range xs {
+		Keep(i) // want "box-in-loop"
+	}
+}
+
 // Negative cases: boxes that do not allocate, or do not escape, or run once.
+
+func SmallIndexes() {
+	for i := 0; i < 200; i++ {
+		Keep(i)
+	}
+}
 
 func Constants(n int) {
 	for i := 0; i < n; i++ {

@@ -77,6 +77,16 @@ func Map[T, U any](xs []T, f func(T) U) []U {
 	return out
 }
 
+func Maybe(orders []Order, want bool) []int64 {
+	var ids []int64
+	if want {
+		for _, o := range orders {
+			ids = append(ids, o.ID) // want "prealloc-slice"
+		}
+	}
+	return ids
+}
+
 // Negative cases: nothing below may be reported.
 
 func Conditional(orders []Order) []int64 {
