@@ -295,6 +295,9 @@ class Attribution:
 
 
 def _location_frames(prof: Profile) -> dict[int, list[Frame]]:
+    cached = getattr(prof, "_frames", None)
+    if cached is not None:
+        return cached
     out = {}
     funcs = prof.functions
     for lid, loc in prof.locations.items():
@@ -307,14 +310,18 @@ def _location_frames(prof: Profile) -> dict[int, list[Frame]]:
         if not frames:
             frames.append(Frame(f"0x{loc.address:x}", "", 0, False))
         out[lid] = frames
+    prof._frames = out  # type: ignore[attr-defined]
     return out
 
 
 def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str, int]]:
     """Flat and cum per function name, as ``go tool pprof -top -nodefraction=0`` computes them:
     inlined frames are functions of their own, a function counts once per sample in cum."""
-    names_of = {lid: [f.function for f in frames]
+    from itertools import chain
+
+    names_of = {lid: tuple(f.function for f in frames)
                 for lid, frames in _location_frames(prof).items()}
+    get = names_of.__getitem__
     by_ids: dict[tuple, int] = {}
     for st in prof.stacks:
         v = st.values[index]
@@ -325,9 +332,7 @@ def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str,
     for ids, v in by_ids.items():
         if not v or not ids:
             continue
-        seen = set()
-        for lid in ids:
-            seen.update(names_of[lid])
+        seen = set(chain.from_iterable(map(get, ids)))
         leaf = names_of[ids[0]][0]
         flat[leaf] = flat.get(leaf, 0) + v
         for nm in seen:

@@ -6,10 +6,10 @@ raw bytes are the key of a dict that sums the values of every sample with the sa
 labels. Only the distinct stacks are decoded afterwards.
 
 ``upb``: the ``protobuf`` package (upb backend) parses the file in C with message types built
-at run time from ``descriptor_pb2`` (no protoc); ``Sample.location_id``, ``Sample.value`` and
-``Sample.label`` are declared as ``bytes`` so that upb hands over the packed bytes as they are.
-Go writes lists of two or fewer numbers unpacked: such a sample lands in upb's unknown fields
-and is decoded by hand.
+at run time from ``descriptor_pb2`` (no protoc); ``Sample.location_id`` and ``Sample.label`` are
+declared as ``bytes`` so that upb hands over the packed bytes as they are. Go writes lists of
+two or fewer numbers unpacked: such a sample lands in upb's unknown fields and is decoded by
+hand.
 
 ``python``: a hand-written decoder over the bytes, used when protobuf is not installed.
 
@@ -71,11 +71,11 @@ def parse_profile(data: bytes, decoder: str = "auto", name: str = "profile") -> 
             prof = _decode_upb(raw, name)
         else:
             prof = _decode_python(raw)
-    except (_Corrupt, IndexError, ValueError, UnicodeDecodeError) as exc:
+    except (_Corrupt, IndexError, ValueError, UnicodeDecodeError, KeyError, TypeError,
+            OverflowError) as exc:
         detail = str(exc) if isinstance(exc, _Corrupt) else "truncated or malformed data"
         raise InputError(f"{name} is not a valid pprof profile: {detail}") from None
     prof.decoder = decoder
-    _validate(prof, name)
     return prof
 
 
@@ -431,8 +431,8 @@ def _upb_class():
     I64, U64, B, BYTES, MSG, STR = (F.TYPE_INT64, F.TYPE_UINT64, F.TYPE_BOOL, F.TYPE_BYTES,
                                    F.TYPE_MESSAGE, F.TYPE_STRING)
     msg("ValueType", ("type", 1, I64, OPT, None), ("unit", 2, I64, OPT, None))
-    # Raw bytes on purpose: the packed lists are decoded only for distinct stacks.
-    msg("Sample", ("location_id", 1, BYTES, OPT, None), ("value", 2, BYTES, OPT, None),
+    # location_id as raw bytes on purpose: it is decoded only for distinct stacks.
+    msg("Sample", ("location_id", 1, BYTES, OPT, None), ("value", 2, I64, REP, None),
         ("label", 3, BYTES, REP, None))
     msg("Mapping", ("id", 1, U64, OPT, None), ("memory_start", 2, U64, OPT, None),
         ("memory_limit", 3, U64, OPT, None), ("file_offset", 4, U64, OPT, None),
@@ -473,20 +473,16 @@ def _decode_upb(buf: bytes, name: str) -> Profile:
                        "protobuf decoding failed (truncated or not a profile)") from None
     raw = _Raw()
     stacks = raw.stacks
-    value_cache: dict[bytes, list[int]] = {}
     samples = pb.sample
     raw.sample_count = len(samples)
     for s in samples:
         loc = s.location_id
-        vb = s.value
-        if not loc or not vb:
-            # Lists of two or fewer numbers are written unpacked: upb keeps them as unknown fields.
+        if not loc:
+            # Lists of two or fewer ids are written unpacked: upb keeps them as unknown fields.
             data = s.SerializeToString()
             _sample_slow(data, 0, len(data), stacks)
             continue
-        vals = value_cache.get(vb)
-        if vals is None:
-            vals = value_cache[vb] = _signed(packed_varints(vb))
+        vals = list(s.value)
         lab = s.label
         key = (loc, tuple(lab)) if lab else loc
         acc = stacks.get(key)
@@ -551,36 +547,55 @@ def _build(raw: _Raw) -> Profile:
     for mid, start, limit, offset, filename, build_id in raw.mappings:
         mappings[mid] = Mapping(mid, start, limit, offset, s(filename), s(build_id))
     locations = {loc.id: loc for loc in raw.locations}
+    known_locations = set(locations)
+    for loc in raw.locations:
+        for ln in loc.lines:
+            if ln.function_id not in functions:
+                raise _Corrupt(f"location {loc.id} refers to function {ln.function_id}, which "
+                               "the profile does not define")
 
     # Decode each distinct stack once; merge stacks that decode to the same ids and labels.
+    # popitem() frees the raw dict as it goes, so the two never both hold every stack.
     merged: dict = {}
-    label_cache: dict[bytes, tuple] = {}
-    for key, acc in raw.stacks.items():
+    ids_cache: dict = {}
+    label_cache: dict = {}
+    raw_stacks = raw.stacks
+    while raw_stacks:
+        key, acc = raw_stacks.popitem()
         if isinstance(key, tuple):
             loc, labraw = key
         else:
             loc, labraw = key, ()
-        ids = loc if isinstance(loc, tuple) else tuple(packed_varints(loc))
-        if isinstance(labraw, bytes):  # a run of label fields, as the python decoder keeps them
-            labraw = _split_labels(labraw)
-        labels = []
-        for lb in labraw:
-            dec = label_cache.get(lb)
-            if dec is None:
-                dec = label_cache[lb] = _label(lb, s)
-            labels.append(dec)
-        str_labels = tuple(sorted((k, v) for kind, k, v, u in labels if kind == "s"))
-        num_labels = tuple(sorted((k, v, u) for kind, k, v, u in labels if kind == "n"))
+        ids = ids_cache.get(loc)
+        if ids is None:
+            ids = ids_cache[loc] = loc if isinstance(loc, tuple) else tuple(packed_varints(loc))
+            if not known_locations.issuperset(ids):
+                missing = next(i for i in ids if i not in locations)
+                raise _Corrupt(f"a sample refers to location {missing}, which the profile "
+                               "does not define")
+        labs = label_cache.get(labraw)
+        if labs is None:
+            parts = _split_labels(labraw) if isinstance(labraw, bytes) else labraw
+            decoded = [_label(lb, s) for lb in parts]
+            labs = label_cache[labraw] = (
+                tuple(sorted((k, v) for kind, k, v, u in decoded if kind == "s")),
+                tuple(sorted((k, v, u) for kind, k, v, u in decoded if kind == "n")))
         if len(acc) - 1 != nvals:
             raise _Corrupt(f"a sample has {len(acc) - 1} values for {nvals} sample types")
-        mkey = (ids, str_labels, num_labels)
+        mkey = (ids, labs)
         prev = merged.get(mkey)
         if prev is None:
             merged[mkey] = acc
         else:
             for k in range(len(acc)):
                 prev[k] += acc[k]
-    stacks = [Stack(ids, acc[:-1], acc[-1], sl, nl) for (ids, sl, nl), acc in merged.items()]
+    del ids_cache, label_cache
+    stacks = []
+    while merged:
+        (ids, (sl, nl)), acc = merged.popitem()
+        count = acc.pop()
+        stacks.append(Stack(ids, acc, count, sl, nl))
+    stacks.reverse()
     return Profile(
         sample_types=sample_types,
         stacks=stacks,
@@ -627,16 +642,3 @@ def _label(data: bytes, s) -> tuple:
     if st or not has_num:
         return ("s", s(key), s(st), "")
     return ("n", s(key), num, s(unit))
-
-
-def _validate(prof: Profile, name: str) -> None:
-    for st in prof.stacks:
-        for lid in st.location_ids:
-            if lid not in prof.locations:
-                raise InputError(f"{name} is not a valid pprof profile: a sample refers to "
-                                 f"location {lid}, which the profile does not define")
-    for loc in prof.locations.values():
-        for ln in loc.lines:
-            if ln.function_id not in prof.functions:
-                raise InputError(f"{name} is not a valid pprof profile: location {loc.id} refers "
-                                 f"to function {ln.function_id}, which the profile does not define")

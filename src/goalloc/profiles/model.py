@@ -52,7 +52,7 @@ class Location:
     is_folded: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Stack:
     """One distinct (stack, labels) of the profile, with the summed values of its samples."""
 
@@ -82,6 +82,7 @@ class Profile:
     sample_count: int = 0  # samples in the file, before merging
     path: str = ""
     decoder: str = ""  # "upb" or "python": which decoder read it
+    _frames: dict | None = field(default=None, repr=False, compare=False)
 
     def sample_index(self, spec: str | int | None) -> int:
         """The index of a sample type, chosen like ``go tool pprof -sample_index``.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 SCHEMA_VERSION = 1
+MAX_SIZES = 8  # object sizes listed per site, largest space first
 
 
 def _escape(site) -> dict | None:
@@ -20,8 +21,8 @@ def _escape(site) -> dict | None:
 
 
 def site_json(site, index_name: str) -> dict:
-    sizes = [{"bytes": size, "objects": acc[0], "space": acc[1]}
-             for size, acc in sorted(site.sizes.items(), key=lambda kv: (-kv[1][1], kv[0]))]
+    top = sorted(site.sizes.items(), key=lambda kv: (-kv[1][1], kv[0]))[:MAX_SIZES]
+    sizes = [{"bytes": size, "objects": acc[0], "space": acc[1]} for size, acc in top]
     return {
         "function": site.function,
         "file": site.file,
@@ -37,6 +38,7 @@ def site_json(site, index_name: str) -> dict:
         "base_values": dict(site.base_values) if site.base_values is not None else None,
         "samples": site.samples,
         "sizes": sizes,
+        "sizes_total": len(site.sizes),
         "source": site.source,
         "escape": _escape(site),
     }
@@ -72,4 +74,6 @@ def render(attr, *, path: str, base: str | None = None, go_version: str | None =
         "functions": [{"name": r.name, "flat": r.flat, "cum": r.cum} for r in attr.functions],
         "sites": [site_json(s, index_name) for s in sites],
     }
+    if len(doc["sites"]) + len(doc["functions"]) > 2000:
+        return json.dumps(doc, separators=(",", ":"))  # the C encoder: indent is slow on big ones
     return json.dumps(doc, indent=2)
