@@ -238,3 +238,18 @@ def test_type_error_is_one_line_exit_3(toolchain, tmp_path):
     assert proc.returncode == 3
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith("goalloc: error: package example.com/broken does not type-check")
+
+
+def test_unknown_package_is_an_input_error(toolchain, sample_module):
+    from goalloc.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        collect_facts(toolchain, sample_module, ["./nosuch"])
+    assert exc.value.exit_code == 2 and "\n" not in str(exc.value)
+
+
+def test_syntax_error_is_a_compile_error(toolchain, tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/syn\n\ngo 1.23\n")
+    (tmp_path / "x.go").write_text("package syn\n\nfunc F( {\n")
+    with pytest.raises(FactsError, match=r"x\.go:3:9: expected"):
+        collect_facts(toolchain, tmp_path, ["./..."])

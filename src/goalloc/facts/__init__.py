@@ -114,6 +114,10 @@ def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None,
         raise InputError(f"no packages to check: {facts.errors[0]}")
     if not facts.packages:
         raise InputError(f"no Go packages match {' '.join(patterns)} in {module_dir}")
+    for pkg in facts.packages:  # go list could not load it: a pattern or directory problem
+        if pkg.get("errors") and not pkg.get("files"):
+            raise InputError(f"cannot load {pkg.get('path')}: "
+                             f"{' '.join(pkg['errors'][0].split())}")
     if not allow_errors:
         errs = facts.package_errors()
         if errs:

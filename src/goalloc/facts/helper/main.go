@@ -486,13 +486,13 @@ func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes ty
 	names := append(append([]string{}, lp.GoFiles...), lp.CgoFiles...)
 	for _, name := range names {
 		full := filepath.Join(lp.Dir, name)
+		pf.Files = append(pf.Files, relFile(root, full))
 		f, err := parser.ParseFile(fset, full, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			pf.Errors = append(pf.Errors, firstLine(err.Error()))
+			pf.Errors = append(pf.Errors, relError(root, firstLine(err.Error())))
 			continue
 		}
 		files = append(files, f)
-		pf.Files = append(pf.Files, relFile(root, full))
 	}
 	if len(pf.Errors) > 0 {
 		return finish(pf)
