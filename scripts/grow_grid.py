@@ -29,8 +29,13 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of each non-deterministic map")
     ap.add_argument("--json", help="write every comparison here")
     ap.add_argument("--only", choices=("slice", "map"))
+    ap.add_argument("--stack-demo", action="store_true",
+                    help="instead: measure []int64 appends in a local slice and in a returned "
+                         "slice, next to the heap model (shows the compiler's stack buffer)")
     args = ap.parse_args(argv)
     tc = toolchain_for(args.go_binary)
+    if args.stack_demo:
+        return stack_demo(tc)
     go = tc.release_str
     queries = []
     if args.only != "map":
@@ -69,6 +74,80 @@ def main(argv=None) -> int:
             json.dump([{"query": r.query, "model": r.model, "measured": r.measured}
                        for r in results], fh, indent=1)
     return 1 if failed else 0
+
+
+STACK_DEMO = r"""package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+//go:noinline
+func returned(n int) []int64 {
+	var s []int64
+	for i := 0; i < n; i++ {
+		s = append(s, int64(i))
+	}
+	return s
+}
+
+//go:noinline
+func local(n int) int64 {
+	var s []int64
+	for i := 0; i < n; i++ {
+		s = append(s, int64(i))
+	}
+	var t int64
+	for _, v := range s {
+		t += v
+	}
+	return t
+}
+
+var sink []int64
+var isink int64
+
+func main() {
+	for _, n := range []int{1, 3, 4, 5, 9, 100, 1000} {
+		var a, b, c, d runtime.MemStats
+		runtime.ReadMemStats(&a)
+		sink = returned(n)
+		runtime.ReadMemStats(&b)
+		isink = local(n)
+		runtime.ReadMemStats(&c)
+		_ = d
+		fmt.Println(n, b.Mallocs-a.Mallocs, b.TotalAlloc-a.TotalAlloc, c.Mallocs-b.Mallocs, c.TotalAlloc-b.TotalAlloc)
+	}
+}
+"""
+
+
+def stack_demo(tc) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from goalloc.models import simulate_slice
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "go.mod").write_text("module stackdemo\n\ngo 1.21\n")
+        Path(tmp, "main.go").write_text(STACK_DEMO)
+        env = {"GOROOT": tc.goroot, "GOWORK": "off"} if tc.goroot else {"GOWORK": "off"}
+        proc = tc.run(["run", "."], cwd=tmp, env=env)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return 2
+    print(f"{tc.version}: []int64, n appends; allocations / bytes (MemStats)")
+    print(f"{'n':>6}  {'heap model':>14}  {'returned slice':>14}  {'local slice':>14}")
+    for line in proc.stdout.split("\n"):
+        if not line.strip():
+            continue
+        n, ra, rb, la, lb = map(int, line.split())
+        g = simulate_slice(tc.release_str, 8, False, n)
+        print(f"{n:>6}  {g.allocations:>5} / {g.bytes_allocated:<6}  {ra:>5} / {rb:<6}  "
+              f"{la:>5} / {lb:<6}")
+    return 0
 
 
 if __name__ == "__main__":
