@@ -378,8 +378,9 @@ class _Classic(_Sim):
             up = roundupsize(self.v, sz, self.bucket.pointers)
             if up != sz:
                 nb = up // size
-        counted = self._alloc(at, f"{what}: {nb} buckets of {size} B", size * nb,
-                              self.bucket.pointers)
+        spare = f" + {nb - base} spare overflow" if nb > base else ""
+        label = f"{what}: {base} bucket{'s' if base > 1 else ''}{spare}, {size} B each"
+        counted = self._alloc(at, label, size * nb, self.bucket.pointers)
         return [[] for _ in range(base)], nb - base, counted
 
     def _newoverflow(self, at):
@@ -448,7 +449,7 @@ class _Classic(_Sim):
     def _hash_grow(self, at):
         bigger = 1 if self._over_load(self.count + 1, self.B) else 0
         self.same_size = not bigger
-        what = "grow to 2^%d buckets" % (self.B + 1) if bigger else "same-size grow"
+        what = "grow (load > 6.5)" if bigger else "same-size grow (too many overflow buckets)"
         new, pre, counted = self._make_bucket_array(at, self.B + bigger, what)
         self.old = self.buckets
         self.evacuated = [False] * len(self.old)

@@ -86,7 +86,7 @@ def map_report(g, advice: dict | None) -> str:
             continue
         rows.append([f"{s.at_n:,}", s.what, f"{s.allocations:,}", f"{s.bytes_allocated:,}"])
     if overflow:
-        rows.append(["…", f"{len(overflow)} overflow buckets (one run)", f"{len(overflow):,}",
+        rows.append(["…", f"{len(overflow)} overflow buckets, one at a time (median run)", f"{len(overflow):,}",
                      f"{sum(s.bytes_allocated for s in overflow):,}"])
     if rows:
         lines += _table(["at n", "what", "allocs", "bytes"], rows, {0, 2, 3})
