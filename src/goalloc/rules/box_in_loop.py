@@ -15,8 +15,9 @@ escapes to the heap: arguments of `fmt` and friends and other `any` parameters, 
 Only boxes that really allocate are reported. These do not, even when `-m` says they
 escape (measured on go1.27): constants, locals never reassigned after a constant
 initialiser, single bytes and bools, zero-size values and pointer-shaped values (pointers,
-maps, channels, funcs). Boxes on a path that leaves the loop (an error `return`, `panic`,
-`break`) run once, not per iteration, and are not reported either.
+maps, channels, funcs). Only boxes on every iteration are reported: not those behind an
+`if`, a `case`, `&&` or `||`, not those on a path that leaves the loop (an error `return`,
+`panic`, `break`), and not arguments of `testing` failure reports.
 
 **Why it costs.** An interface holds a pointer to its value; a value that is not a pointer
 is copied to a new heap object of its size (rounded up to a size class) every time.
@@ -60,14 +61,23 @@ def _suggestion(b: dict) -> str:
     return "keep the value in its concrete type (a typed method or a generic function)"
 
 
+_TESTING = ("*testing.T.", "*testing.B.", "*testing.F.", "testing.TB.", "*testing.common.")
+
+
+def _diagnostic(callee: str) -> bool:
+    return callee.startswith(_TESTING)
+
+
 def check(ctx: Context):
     if not ctx.sites:
         return
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
         for b in pkg.get("interface_conversions", []):
-            if b["loop"] < 0 or b.get("cold"):
-                continue
+            if b["loop"] < 0 or b.get("cold") or b.get("conditional"):
+                continue  # not on every iteration
+            if _diagnostic(b.get("callee") or ""):
+                continue  # test failures and error reports run when something went wrong
             if (b["constant"] or b["const_local"] or b["small_value"] or b["pointer_shaped"]
                     or b["size"] <= 0):
                 continue

@@ -8,7 +8,9 @@ ID = "conversion-in-loop"
 TITLE = "A string/[]byte conversion that copies on every iteration of a loop"
 DOC = """\
 **What it finds.** `string(b)` and `[]byte(s)` conversions inside a loop that copy their
-data into a new allocation on every iteration: a `string(b)` used as the key of a map
+data into a new allocation on every iteration (not those behind an `if` or a `case`, such as
+the `if !seen[string(b)] { seen[string(b)] = true }` idiom, which already converts only
+for new keys): a `string(b)` used as the key of a map
 assignment (`m[string(b)] = v`, `m[string(b)]++`, which allocate the key every time), and
 any other conversion the compiler's escape analysis says escapes to the heap. Conversions
 the compiler does without a copy are never reported (measured on go1.27): map lookups
@@ -40,8 +42,8 @@ def check(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
         for c in pkg.get("conversions", []):
-            if c["loop"] < 0 or c.get("cold"):
-                continue
+            if c["loop"] < 0 or c.get("cold") or c.get("conditional"):
+                continue  # not on every iteration
             if c["kind"] not in ("string-from-bytes", "bytes-from-string"):
                 continue
             if c["context"] in NO_COPY:

@@ -217,6 +217,7 @@ type Conversion struct {
 	Constant bool   `json:"constant"`
 	Expr     string `json:"expr"`
 	Cold     bool   `json:"cold"`
+	Conditional bool `json:"conditional"`
 }
 
 type Boxing struct {
@@ -243,6 +244,7 @@ type Boxing struct {
 	// boxes integers below 256 without allocating, so the first 256 iterations cost nothing.
 	LoopIndex bool `json:"loop_index"`
 	Pointers  bool `json:"pointers"` // the boxed value holds pointers
+	Conditional bool `json:"conditional"` // runs on some iterations only (if, case, &&, ||)
 }
 
 type Receiver struct {
@@ -525,7 +527,7 @@ func checkPackage(fset *token.FileSet, imp types.Importer, lp *listPkg, sizes ty
 	a := &analyzer{fset: fset, info: info, pkg: pkg, sizes: sizes, root: root, pf: pf,
 		vars: map[types.Object]*Var{}, writes: map[types.Object][]token.Pos{},
 		constInit: map[types.Object]bool{}, loopNodes: map[ast.Node]*Loop{},
-		recvObjs: map[*Receiver]types.Object{}}
+		recvObjs: map[*Receiver]types.Object{}, loopNodeOf: map[*Loop]ast.Node{}}
 	for _, f := range files {
 		a.file(f)
 	}
@@ -623,6 +625,7 @@ type analyzer struct {
 	writes    map[types.Object][]token.Pos
 	constInit map[types.Object]bool
 	loopNodes map[ast.Node]*Loop
+	loopNodeOf map[*Loop]ast.Node
 	loopPos   map[*Loop]token.Pos
 	pendingAppends []*pendingStmt
 	pendingMapOps  []*pendingStmt
@@ -719,12 +722,66 @@ func (a *analyzer) fnName() string {
 	return ""
 }
 
+// curLoop: the innermost loop whose iterations run the node on top of the stack. A for
+// statement's init and a range expression run once, so they belong to the loop around it.
 func (a *analyzer) curLoop() *Loop {
 	f := a.curFunc()
 	if f == nil || len(f.loops) == 0 {
 		return nil
 	}
-	return f.loops[len(f.loops)-1]
+	top := a.stack[len(a.stack)-1]
+	for i := len(f.loops) - 1; i >= 0; i-- {
+		l := f.loops[i]
+		if a.runsOnce(a.loopNodeOf[l], top) {
+			continue
+		}
+		return l
+	}
+	return nil
+}
+
+func within(outer, inner ast.Node) bool {
+	return outer != nil && inner.Pos() >= outer.Pos() && inner.End() <= outer.End()
+}
+
+func (a *analyzer) runsOnce(loop, n ast.Node) bool {
+	switch s := loop.(type) {
+	case *ast.ForStmt:
+		return s.Init != nil && within(s.Init, n)
+	case *ast.RangeStmt:
+		return s.X != nil && within(s.X, n)
+	}
+	return false
+}
+
+// conditional: the node on top of the stack runs only on some iterations of its loop: it
+// is inside an if or else branch, a case clause, or the right operand of && or ||.
+func (a *analyzer) conditional() bool {
+	l := a.curLoop()
+	if l == nil {
+		return false
+	}
+	for i := len(a.stack) - 1; i > 0; i-- {
+		child, parent := a.stack[i], a.stack[i-1]
+		if a.loopNodes[parent] == l {
+			return false
+		}
+		switch p := parent.(type) {
+		case *ast.IfStmt:
+			if child == ast.Node(p.Body) || (p.Else != nil && child == p.Else) {
+				return true
+			}
+		case *ast.CaseClause, *ast.CommClause:
+			return true
+		case *ast.BinaryExpr:
+			if (p.Op == token.LAND || p.Op == token.LOR) && child == ast.Node(p.Y) {
+				return true
+			}
+		case *ast.FuncLit:
+			return false
+		}
+	}
+	return false
 }
 
 func loopID(l *Loop) int {
@@ -1734,7 +1791,7 @@ func (a *analyzer) boxing(e ast.Expr, to types.Type, ctx, callee string) {
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Context: ctx, Callee: callee,
 		To: a.typeString(to), From: a.typeString(from), Size: size, PointerShaped: pointerShaped(from, 0),
 		Constant: tv.Value != nil, Expr: a.text(e), BasicKind: basicKind(from), Cold: a.cold(),
-		Pointers: hasPointers(from, 0)}
+		Pointers: hasPointers(from, 0), Conditional: a.conditional()}
 	if bk, ok := from.Underlying().(*types.Basic); ok {
 		switch bk.Kind() {
 		case types.Bool, types.Uint8, types.Int8, types.UntypedBool:
@@ -1784,7 +1841,7 @@ func (a *analyzer) conversion(n *ast.CallExpr, to types.Type) {
 	s, e := a.position(n.Pos()), a.position(n.End())
 	c := &Conversion{File: a.fileName, Line: s.Line, Col: s.Column, EndLine: e.Line, EndCol: e.Column,
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Kind: kind, Context: "other", Expr: a.text(n),
-		Cold: a.cold()}
+		Cold: a.cold(), Conditional: a.conditional()}
 	if tv, ok := a.info.Types[n.Args[0]]; ok && tv.Value != nil {
 		c.Constant = true
 	}
@@ -1966,6 +2023,7 @@ func (a *analyzer) loop(n ast.Stmt) {
 		}
 	}
 	a.loopNodes[n] = l
+	a.loopNodeOf[l] = n
 	a.loopPos[l] = n.Pos()
 	l.Block = a.block(n)
 	var boundExpr ast.Expr

@@ -119,6 +119,25 @@ func ErrorPath(xs []int) error {
 	return nil
 }
 
+func Conditional(xs []int) {
+	for _, x := range xs {
+		if x > 1000 {
+			Keep(x)
+		}
+	}
+}
+
+func stash(v any) []any {
+	sink = append(sink, v)
+	return sink
+}
+
+func RangeOnce(x int) {
+	for _, v := range stash(x) {
+		_ = v
+	}
+}
+
 func Outside(x int) {
 	Keep(x)
 }

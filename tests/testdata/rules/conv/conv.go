@@ -86,6 +86,18 @@ func ReadOnly(ss []string, sep []byte) int {
 	return n
 }
 
+func Dedupe(bs [][]byte) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range bs {
+		if !seen[string(b)] {
+			seen[string(b)] = true
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
 func OutsideLoop(b []byte, m map[string]int) {
 	m[string(b)] = 1
 }
