@@ -12,8 +12,8 @@ DOC = """\
 `map[K]V{}`) that gets exactly one `m[k] = v` on every iteration of a loop whose trip count
 is known before the loop (a `range` over a slice, array, map or int, or a counted `for`),
 and no other inserts, deletes or reassignments. Loops that may end early, inserts behind a
-condition or a `continue`, updates such as `m[k]++` (keys repeat) and maps whose size is
-not known are left alone.
+condition or a `continue`, updates such as `m[k]++` and groupings such as
+`m[k] = append(m[k], v)` (keys repeat) and maps whose size is not known are left alone.
 
 **Why it costs.** A map without a hint starts small and grows as it fills: every growth
 allocates new tables and moves every entry (Go 1.24+ swiss tables split or double; older
@@ -60,6 +60,8 @@ def _check_var(ctx: Context, pkg: dict, v: dict, loops: dict, ops: list[dict]):
     op = ops[0]
     if op["op"] != "insert" or not op["every_iteration"] or op["function"] != v["function"]:
         return None
+    if op.get("reads_self"):
+        return None  # m[k] = append(m[k], v): grouping, the keys repeat
     loop = loops.get(op["loop"])
     if loop is None or not loop["bound"] or not loop["bound_exact"] or loop["exits_early"]:
         return None

@@ -202,6 +202,8 @@ type MapOp struct {
 	Value     *Layout `json:"value"`
 	// delete(m, k) inside `for k := range m` over the same map: the delete-all idiom.
 	DeleteAll bool `json:"delete_all"`
+	// m[k] = f(m[k]): the value depends on the entry itself (grouping, counting), so keys repeat.
+	ReadsSelf bool `json:"reads_self"`
 }
 
 type Conversion struct {
@@ -1365,6 +1367,17 @@ func (a *analyzer) assign(n *ast.AssignStmt) {
 					op = "update"
 				}
 				a.mapOp(n, ix.X, mt, op, n.Pos())
+				mo := a.pf.MapOps[len(a.pf.MapOps)-1]
+				if len(n.Lhs) == len(n.Rhs) && mo.Target.Key != "" {
+					ast.Inspect(n.Rhs[i], func(x ast.Node) bool {
+						if rix, ok := x.(*ast.IndexExpr); ok {
+							if _, isMap := a.typeOf(rix.X).Underlying().(*types.Map); isMap && a.target(rix.X).Key == mo.Target.Key {
+								mo.ReadsSelf = true
+							}
+						}
+						return true
+					})
+				}
 			}
 		}
 		if n.Tok == token.ASSIGN {

@@ -114,3 +114,11 @@ func BoundLater(n int) map[int]bool {
 	}
 	return m
 }
+
+func Group(orders []Order) map[string][]Order {
+	byName := make(map[string][]Order)
+	for _, o := range orders {
+		byName[o.Name] = append(byName[o.Name], o)
+	}
+	return byName
+}
