@@ -176,3 +176,26 @@ def test_lint_cli_json_and_errors(tmp_path):
                           capture_output=True, text=True)
     assert text.returncode == 0
     assert "nevershrinks/nevershrinks.go:11:2: [map-never-shrinks] field c.entries" in text.stdout
+
+
+def test_find_and_sarif_pieces_for_scan():
+    from goalloc.report.findings_sarif import sarif_results, sarif_rules
+    from goalloc.rules import find
+
+    findings = find(TESTDATA, ["./prealloc"], select=["prealloc-slice"])
+    assert findings and all(f.rule == "prealloc-slice" for f in findings)
+    results = sarif_results(findings)
+    first = results[0]
+    assert first["ruleId"] == "prealloc-slice"
+    loc = first["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "prealloc/prealloc.go"
+    assert loc["region"] == {"startLine": 14, "startColumn": 9}
+    rep = first["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert rep["insertedContent"]["text"] == "ids := make([]int64, 0, len(orders))"
+    assert rep["deletedRegion"] == {"startLine": 12, "startColumn": 2, "endLine": 12,
+                                    "endColumn": 17}
+    meta = {r["id"]: r for r in sarif_rules()}
+    assert set(meta) == set(RULES)
+    assert meta["prealloc-slice"]["shortDescription"]["text"] == RULES["prealloc-slice"].title
+    with pytest.raises(UsageError):
+        find(TESTDATA, ["./prealloc"], select=["nope"])

@@ -15,8 +15,8 @@ from goalloc.rules import (box_in_loop, closure_capture, conversion_in_loop, lar
                            map_never_shrinks, map_size_hint, prealloc_slice)
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule
 
-__all__ = ["RULES", "Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "resolve_rules",
-           "run_rules"]
+__all__ = ["RULES", "Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "find",
+           "resolve_rules", "run_rules"]
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in (
     prealloc_slice, map_size_hint, map_never_shrinks, box_in_loop, conversion_in_loop,
@@ -78,3 +78,21 @@ def run_rules(facts, sites=None, *, go_version: str, assume_n: int = 1000, selec
             findings.append(f)
     findings.sort(key=lambda f: (f.file, f.line, f.col, f.rule))
     return findings
+
+
+def find(directory, patterns, sites=None, *, toolchain=None, assume_n: int = 1000, select=None,
+         exclude=None, env=None) -> list[Finding]:
+    """Facts + rules in one call, for ``goalloc scan``: collect facts for ``patterns`` in
+    ``directory`` and run the rules with the escape ``sites`` already scanned.
+
+    Raises GoallocError (FactsError for a package that does not type-check, ToolchainError for
+    a helper that does not build, UsageError for an unknown rule): the caller can report it in
+    one line and keep its escape report."""
+    from goalloc.facts import collect_facts
+    from goalloc.toolchain import find_toolchain
+
+    rules = resolve_rules(select, exclude)  # fail on unknown names before any work
+    tc = toolchain or find_toolchain()
+    facts = collect_facts(tc, directory, list(patterns or ["./..."]), env=env)
+    return run_rules(facts, sites or [], go_version=tc.release_str, assume_n=assume_n,
+                     select=[r.id for r in rules])

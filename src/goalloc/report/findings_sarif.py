@@ -1,0 +1,68 @@
+"""Rule findings as SARIF 2.1.0 pieces, for goalloc scan's SARIF report to merge in.
+
+    driver["rules"] += sarif_rules()
+    run["results"] += sarif_results(findings)
+"""
+
+from __future__ import annotations
+
+from goalloc.rules import RULES
+from goalloc.rules.base import Finding
+
+
+def sarif_rules(rule_ids=None) -> list[dict]:
+    out = []
+    for rid, rule in RULES.items():
+        if rule_ids is not None and rid not in rule_ids:
+            continue
+        out.append({
+            "id": rid,
+            "name": rid,
+            "shortDescription": {"text": rule.title},
+            "fullDescription": {"text": rule.doc.split("\n\n")[0].replace("**What it finds.** ", "")},
+            "help": {"text": rule.doc, "markdown": rule.doc},
+            "helpUri": f"docs/rules.md#{rid}",
+            "defaultConfiguration": {"level": "warning"},
+        })
+    return out
+
+
+def _region(line, col, end_line=None, end_col=None) -> dict:
+    r = {"startLine": line, "startColumn": col}
+    if end_line is not None:
+        r["endLine"] = end_line
+        r["endColumn"] = end_col
+    return r
+
+
+def sarif_result(f: Finding) -> dict:
+    res = {
+        "ruleId": f.rule,
+        "level": "warning",
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+            "region": _region(f.line, f.col)}}],
+        "properties": {"package": f.package, "function": f.function,
+                       "estimate": f.estimate.to_json() if f.estimate else None},
+    }
+    if f.fix and f.fix.replacement and f.fix.line is not None:
+        res["fixes"] = [{
+            "description": {"text": f.fix.description},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": f.fix.file, "uriBaseId": "SRCROOT"},
+                "replacements": [{
+                    "deletedRegion": _region(f.fix.line, f.fix.col, f.fix.end_line, f.fix.end_col),
+                    "insertedContent": {"text": f.fix.replacement}}],
+            }],
+        }]
+    if f.sites:
+        res["relatedLocations"] = [
+            {"id": i, "physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"},
+                                           "region": _region(line, col)}}
+            for i, (file, line, col) in enumerate(f.sites)]
+    return res
+
+
+def sarif_results(findings: list[Finding]) -> list[dict]:
+    return [sarif_result(f) for f in findings]
