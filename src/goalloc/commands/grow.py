@@ -183,9 +183,12 @@ def _map(args, go, plot):
            "steps": [vars(s) for s in g.steps], "hinted": advice}
     series = None
     if plot:
-        xs = _xs(args.n, 120 if g.implementation == "swiss" else 40)
-        grow = [simulate_map(go, args.key, args.value, x, args.hint) for x in xs]
-        pre = [simulate_map(go, args.key, args.value, x, x) for x in xs]
+        # Classic maps replay every insert: fewer points, one seed each.
+        swiss = g.implementation == "swiss"
+        xs = _xs(args.n, 120 if swiss else 30)
+        seeds = None if swiss else 1
+        grow = [simulate_map(go, args.key, args.value, x, args.hint, seeds=seeds) for x in xs]
+        pre = [simulate_map(go, args.key, args.value, x, x, seeds=seeds) for x in xs]
         label = f"hint {args.hint}" if args.hint is not None else "no hint"
         series = (f"map[{args.key}]{args.value}, Go {go}", xs, label,
                   f"make(map[{args.key}]{args.value}, N)", grow, pre)

@@ -41,6 +41,11 @@ _BASIC = {
     "unsafe.Pointer": (_W, _W, True),
     "error": (2 * _W, _W, True), "any": (2 * _W, _W, True),
     "struct{}": (0, 1, False),
+    # a few standard-library types people put in maps and slices
+    "time.Time": (24, 8, True), "time.Duration": (8, 8, False),
+    "sync.Mutex": (8, 4, False), "sync.RWMutex": (24, 4, False),
+    "sync.WaitGroup": (16, 8, False), "atomic.Int64": (8, 8, False),
+    "netip.Addr": (24, 8, True), "big.Int": (32, 8, True),
 }
 
 _TOKEN = re.compile(r"\s*(\.\.\.|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|\d+|"

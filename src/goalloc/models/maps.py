@@ -22,6 +22,7 @@ from goalloc.models.sizeclasses import Heap, round_alloc_size, roundupsize
 from goalloc.models.versions import GoVersion, parse_version
 
 MAX_MAP_N = 50_000_000
+MAX_CLASSIC_N = 2_000_000
 GROUP_SLOTS = 8
 MAX_TABLE_CAPACITY = 1024
 MAX_KEY_BYTES = 128  # larger keys and values are stored through a pointer
@@ -106,7 +107,8 @@ def _validate(n, hint):
 
 
 def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int,
-                 hint: int | None = None, delete_all: bool = False) -> MapGrowth:
+                 hint: int | None = None, delete_all: bool = False,
+                 seeds: int | None = None) -> MapGrowth:
     """Insert ``n`` distinct keys into ``make(map[K]V[, hint])`` kept on the heap, then
     optionally delete them all; count what MemStats sees and what stays live."""
     v = parse_version(go)
@@ -124,9 +126,11 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
         runs = [sim]
     else:
         # Overflow buckets follow the hash seed: replay a few seeds, report the median run.
-        seeds = CLASSIC_SEEDS[:_classic_seed_count(n)]
+        if n > MAX_CLASSIC_N:
+            raise UsageError(f"the Go {v.name} map model replays every insert; it takes at "
+                             f"most {MAX_CLASSIC_N:,} keys, not {n:,}")
         runs = []
-        for seed in seeds:
+        for seed in CLASSIC_SEEDS[:seeds or _classic_seed_count(n)]:
             one = _Classic(v, klay, vlay, seed)
             one.run(n, hint, delete_all)
             runs.append(one)
