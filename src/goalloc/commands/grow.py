@@ -71,7 +71,7 @@ def run(args) -> int:
     from goalloc.models import parse_version
     from goalloc.report.output import write_output
 
-    fmt = getattr(args, "format", "text")
+    fmt = getattr(args, "format", None)
     plot = getattr(args, "plot", None)
     if plot:
         from goalloc.report.plot import check_plot_path
@@ -82,6 +82,8 @@ def run(args) -> int:
             raise UsageError("--queries answers a query file; do not add 'slice' or 'map'")
         if plot:
             raise UsageError("--plot goes with 'grow slice' or 'grow map', not --queries")
+        if fmt == "text":
+            raise UsageError("--queries answers in JSON: use --format json")
         go = parse_version(go_arg).name if go_arg else None
         text = json.dumps(answer_queries(_load_queries(args.queries), go), indent=1)
         write_output(text, getattr(args, "output", None))
