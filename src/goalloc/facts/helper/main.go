@@ -275,6 +275,10 @@ type RangeCopy struct {
 	Size     int64  `json:"size"`
 	Value    string `json:"value"`
 	RangeExpr string `json:"range_expr"`
+	// The body uses the value as a whole (passes, stores, returns or captures it, takes its
+	// address, calls a method on it, writes a field). When it only reads fields, the compiler
+	// reads them from the element and copies nothing.
+	WholeUse bool `json:"whole_use"`
 }
 
 type Capture struct {
@@ -2014,9 +2018,15 @@ func (a *analyzer) rangeStmt(n *ast.RangeStmt) {
 		over = "chan"
 	}
 	p := a.position(n.Value.Pos())
-	a.pf.RangeCopies = append(a.pf.RangeCopies, &RangeCopy{File: a.fileName, Line: p.Line, Col: p.Column,
+	rc := &RangeCopy{File: a.fileName, Line: p.Line, Col: p.Column,
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Over: over, Type: a.typeString(vt), Size: size,
-		Value: a.text(n.Value), RangeExpr: a.text(n.X)})
+		Value: a.text(n.Value), RangeExpr: a.text(n.X)}
+	if id, ok := n.Value.(*ast.Ident); ok {
+		rc.WholeUse = a.wholeUse(a.info.ObjectOf(id), n.Body)
+	} else {
+		rc.WholeUse = true
+	}
+	a.pf.RangeCopies = append(a.pf.RangeCopies, rc)
 }
 
 func (a *analyzer) loop(n ast.Stmt) {
@@ -2646,4 +2656,72 @@ func (a *analyzer) isLoopIndex(obj types.Object) bool {
 		}
 	}
 	return false
+}
+
+// wholeUse: does body use obj other than by reading its fields (or array elements)?
+func (a *analyzer) wholeUse(obj types.Object, body ast.Node) bool {
+	if obj == nil || body == nil {
+		return true
+	}
+	var stack []ast.Node
+	whole := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		id, ok := n.(*ast.Ident)
+		if !ok || a.info.Uses[id] != obj {
+			return !whole
+		}
+		// climb through field selections and array indexing rooted at the ident
+		i := len(stack) - 1
+		var cur ast.Node = id
+		for i > 0 {
+			par := stack[i-1]
+			if sel, ok := par.(*ast.SelectorExpr); ok && sel.X == cur {
+				if s := a.info.Selections[sel]; s != nil && s.Kind() == types.FieldVal && !s.Indirect() {
+					cur, i = sel, i-1
+					continue
+				}
+				whole = true // a method value or call
+				return false
+			}
+			if ix, ok := par.(*ast.IndexExpr); ok && ix.X == cur {
+				if _, isArr := a.typeOf(ix.X).Underlying().(*types.Array); isArr {
+					cur, i = ix, i-1
+					continue
+				}
+			}
+			if pe, ok := par.(*ast.ParenExpr); ok && pe.X == cur {
+				cur, i = pe, i-1
+				continue
+			}
+			break
+		}
+		if cur == ast.Node(id) {
+			whole = true // the value itself
+			return false
+		}
+		if i > 0 {
+			switch par := stack[i-1].(type) {
+			case *ast.AssignStmt:
+				for _, l := range par.Lhs {
+					if l == cur {
+						whole = true
+					}
+				}
+			case *ast.IncDecStmt:
+				whole = true
+			case *ast.UnaryExpr:
+				if par.Op == token.AND {
+					whole = true
+				}
+			}
+		}
+		// a field that is itself large and passed whole is a copy of that field only: fine
+		return !whole
+	})
+	return whole
 }

@@ -49,9 +49,20 @@ type Small struct {
 
 func (s Small) First() int64 { return s.vals[0] }
 
-func Firsts(bs []Big) int64 {
+//go:noinline
+func total(b Big) int64 { return b.vals[0] + b.vals[19] }
+
+func Totals(bs []Big) int64 {
 	var t int64
 	for _, b := range bs { // want "large-copy"
+		t += total(b)
+	}
+	return t
+}
+
+func Firsts(bs []Big) int64 {
+	var t int64
+	for _, b := range bs { // only reads a field: no copy
 		t += b.vals[0]
 	}
 	return t
