@@ -91,3 +91,13 @@ def test_classic_model_matches_go_1_23():
         lo, hi = r.spread("bytes_allocated")
         # The replayed runs land near the real ones (overflow buckets are a small share).
         assert abs(r.model["bytes_allocated"] - (lo + hi) / 2) <= 0.15 * hi + 2048, r.query
+
+
+@pytest.mark.parametrize("go", ["1.23", "1.27"])
+@pytest.mark.parametrize("key,value,n,hint", [("string", "int", 5000, None),
+                                              ("int", "[200]byte", 300, 100),
+                                              ("int", "int", 100000, None)])
+def test_steps_add_up_to_the_totals(go, key, value, n, hint):
+    g = simulate_map(go, key, value, n, hint)
+    assert sum(s.bytes_allocated for s in g.steps) == g.bytes_allocated
+    assert sum(s.allocations for s in g.steps) == g.allocations

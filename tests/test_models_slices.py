@@ -97,3 +97,14 @@ def test_model_matches_the_real_runtime_for_slices(extra):
     bad = [(r.query, r.model, r.measured) for r in results if not r.exact]
     assert not bad, bad[:3]
     assert len(results) == len(qs) > 100
+
+
+@pytest.mark.parametrize("size,pointers,n,start", [(12, False, 1000, 0), (24, True, 5000, 7),
+                                                   (3, False, 100, 0), (5000, False, 100, 3)])
+def test_slice_steps_add_up_to_the_totals(size, pointers, n, start):
+    g = simulate_slice("1.27", size, pointers, n, start)
+    assert sum(s.bytes_allocated for s in g.steps) == g.bytes_allocated
+    assert sum(s.bytes_copied for s in g.steps) == g.bytes_copied
+    assert len(g.steps) == g.allocations
+    assert [g.steps[0].old_cap if g.steps[0].kind == "grow" else start] + \
+        [s.new_cap for s in g.steps if s.kind == "grow"] == g.caps
