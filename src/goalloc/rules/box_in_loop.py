@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
 from goalloc.rules.models_api import alloc_size
 
@@ -17,7 +19,8 @@ escape (measured on go1.27): constants, locals never reassigned after a constant
 initialiser, single bytes and bools, zero-size values and pointer-shaped values (pointers,
 maps, channels, funcs). Only boxes on every iteration are reported: not those behind an
 `if`, a `case`, `&&` or `||`, not those on a path that leaves the loop (an error `return`,
-`panic`, `break`), and not arguments of `testing` failure reports.
+`panic`, `break`), and not arguments of `testing` failure reports or of error and
+warning constructors (`Errorf`, `errorf`, `Fatalf`, `Panicf`, `Warnf`, ...).
 
 **Why it costs.** An interface holds a pointer to its value; a value that is not a pointer
 is copied to a new heap object of its size (rounded up to a size class) every time.
@@ -64,8 +67,12 @@ def _suggestion(b: dict) -> str:
 _TESTING = ("*testing.T.", "*testing.B.", "*testing.F.", "testing.TB.", "*testing.common.")
 
 
+_ERRORISH = re.compile(r"(?i)(^|\.)(errorf?|addf|fatalf?|fatalln|panicf?|panicln|warnf?|warningf?)$")
+
+
 def _diagnostic(callee: str) -> bool:
-    return callee.startswith(_TESTING)
+    """Test failures and error reports: they run when something went wrong, not per item."""
+    return callee.startswith(_TESTING) or bool(_ERRORISH.search(callee))
 
 
 def check(ctx: Context):
