@@ -56,10 +56,20 @@ def _common(p) -> None:
 
 
 def _default_go() -> str:
-    from goalloc.models import parse_version
+    import sys
+
+    from goalloc.errors import ToolchainError
+    from goalloc.models import parse_version, supported_versions
     from goalloc.toolchain import find_toolchain
 
-    tc = find_toolchain()
+    try:
+        tc = find_toolchain()
+    except ToolchainError:
+        # The models are pure Python: without a toolchain, model the newest release.
+        newest = supported_versions()[-1]
+        print(f"goalloc: note: no Go toolchain found; modeling Go {newest} (pass --go)",
+              file=sys.stderr)
+        return newest
     try:
         return parse_version(tc.release_str).name
     except UsageError:
