@@ -12,7 +12,8 @@ THRESHOLD = 128
 INLINE_NODES = 100
 DOC = f"""\
 **What it finds.** Methods with a value receiver of a type of at least {THRESHOLD} bytes
-whose body is too large to be inlined and does not modify its copy, and
+that do not modify their copy (the message says whether the body is small enough to be
+inlined, in which case only calls through an interface or a method value copy), and
 `for _, v := range xs` loops over slices or arrays whose element type is at least
 {THRESHOLD} bytes where the body uses `v` as a whole (passes, stores or returns it, takes
 its address, calls a method on it, writes a field); sizes from `types.Sizes` for the target
@@ -42,11 +43,16 @@ def check(ctx: Context):
         for r in pkg.get("receivers", []):
             if r["pointer"] or r["size"] < THRESHOLD:
                 continue
-            if r.get("mutated") or r.get("body_nodes", 0) < INLINE_NODES:
-                continue  # the copy is wanted, or the call is likely inlined
+            if r.get("mutated"):
+                continue  # the method changes its copy: the copy is part of its meaning
             n = ctx.assume_n
+            if r.get("body_nodes", 0) < INLINE_NODES:
+                when = ("calls the compiler inlines copy nothing, but calls through an "
+                        "interface, a method value or without inlining copy it")
+            else:
+                when = "its body is too large to inline, so every call copies it"
             msg = (f"{r['function']} has a value receiver of type {r['type']} ({r['size']} "
-                   f"bytes): every call copies it; use a pointer receiver")
+                   f"bytes): {when}; use a pointer receiver")
             fix = Fix(description=f"use a pointer receiver *{r['type']} (this changes the "
                                   f"method set of {r['type']})", replacement="*",
                       file=r["file"], line=r["line"], col=r["col"], end_line=r["line"],
