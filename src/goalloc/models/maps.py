@@ -370,7 +370,10 @@ class _Classic(_Sim):
 
     # --- runtime/map.go, transcribed --------------------------------------------------
     def _over_load(self, count, B):
-        return count > 8 and count > 13 * ((1 << B) >> 1)
+        # loadFactorNum / loadFactorDen. Go 1.21 computes (8*13/16)*2 = 12 in integer
+        # arithmetic, so its load factor is 6, not 6.5; 1.22 reordered it to 2*8*13/16 = 13.
+        num = 12 if self.v.minor <= 21 else 13
+        return count > 8 and count > num * ((1 << B) >> 1)
 
     def _make_bucket_array(self, at, B, what):
         base = 1 << B
