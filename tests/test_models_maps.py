@@ -101,3 +101,10 @@ def test_steps_add_up_to_the_totals(go, key, value, n, hint):
     g = simulate_map(go, key, value, n, hint)
     assert sum(s.bytes_allocated for s in g.steps) == g.bytes_allocated
     assert sum(s.allocations for s in g.steps) == g.allocations
+
+
+def test_go_1_21_load_factor_is_six_by_integer_truncation():
+    # runtime/map.go 1.21: loadFactorNum = (8*13/16)*2 = 12; 1.22+: 2*8*13/16 = 13
+    assert simulate_map("1.21", "int", "int", 13).capacity == 32
+    assert simulate_map("1.23", "int", "int", 13).capacity == 16
+    assert simulate_map("1.23", "int", "int", 14).capacity == 32
