@@ -92,6 +92,14 @@ def _literal_started_by(ctx: CauseContext, site: Site) -> str:
     return m.group(1) if m else ""
 
 
+def _is_named_result(ctx: CauseContext, site: Site, name: str) -> bool:
+    src = ctx.source_for(site.file)
+    if src is None:
+        return False
+    chain = src.enclosing(site.line, site.col)
+    return any(name in span.results for span in chain[-1:])
+
+
 def is_constant(expr: str) -> bool:
     return bool(_CONST.match(expr.strip()))
 
@@ -152,6 +160,9 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
     if _RESULT.match(root):
         return Decision("returned", last)
     for s in steps:
+        if s.reason in ("appendee slice", "appended slice..."):
+            return Decision("append-growth", s, "append")
+    for s in steps:
         if s.reason == "send":
             return Decision("channel-send", s)
     if root == "{heap}":
@@ -160,7 +171,9 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
         if last.reason == "call parameter":
             callee = callee_of(last.expr)
             if callee == "append":
-                return Decision("stored-in-heap", last, "append")
+                # The compiler models that append may copy into a new heap array, so every
+                # value appended (not the slice appended to) goes to the heap.
+                return Decision("append-growth", last, "append")
             return Decision("call-argument", last, callee)
         if last.reason in _STORE_REASONS:
             return Decision("stored-in-heap", last)
@@ -184,6 +197,8 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
             return Decision(found[1].cause, found[1].step or last, f"held by {root}")
         if root.startswith("~") or root.startswith("."):
             return Decision("returned" if root.startswith("~") else "other", last)
+        if _is_named_result(ctx, site, root):
+            return Decision("returned", last)
         return Decision("stored-in-heap", last, root)
     if site.expr.startswith("append"):
         return Decision("append-growth", last)

@@ -18,10 +18,11 @@ import re
 from dataclasses import dataclass, field
 
 _POS = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$")
-_HEADER_ESC = re.compile(r"^(?P<expr>.+) escapes to heap in (?P<func>.+):$")
-_HEADER_PARAM = re.compile(
-    r"^parameter (?P<name>\S+) leaks to (?P<root>.+) for (?P<func>.+) with derefs=(?P<derefs>-?\d+):$")
-_FLOW = re.compile(r"^\s+flow: (?P<dst>.*) ← (?P<src>.*):$")
+# Go <= 1.22 prints no " in F" / " for F", and "flow: DST = SRC" instead of "DST ← SRC".
+_HEADER_ESC = re.compile(r"^(?P<expr>.+) escapes to heap(?: in (?P<func>.+))?:$")
+_HEADER_PARAM = re.compile(r"^parameter (?P<name>\S+) leaks to (?P<root>.+?)(?: for (?P<func>.+))?"
+                           r" with derefs=(?P<derefs>-?\d+):$")
+_FLOW = re.compile(r"^\s+flow: (?P<dst>.*?) (?:←|=) (?P<src>.*):$")
 _FROM = re.compile(r"^\s+from (?P<expr>.*) \((?P<reason>[^()]*)\) at (?P<at>.*)$")
 _TRUNCATED = re.compile(r"^\s+warning: truncated explanation")
 
@@ -126,12 +127,12 @@ def parse_lines(lines) -> PackageDiagnostics:
         current = None
         m = _HEADER_ESC.match(msg)
         if m:
-            current = Explanation(pos, "escape", m.group("expr"), m.group("func"))
+            current = Explanation(pos, "escape", m.group("expr"), m.group("func") or "")
             explanations.append(current)
             continue
         m = _HEADER_PARAM.match(msg)
         if m:
-            current = Explanation(pos, "param", m.group("name"), m.group("func"),
+            current = Explanation(pos, "param", m.group("name"), m.group("func") or "",
                                   root=m.group("root"), derefs=int(m.group("derefs")))
             explanations.append(current)
             continue

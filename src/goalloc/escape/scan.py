@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from goalloc.errors import GoallocError, InputError, EXIT_COMPILE
 from goalloc.escape import advice, collect, kinds, source
+from goalloc.escape.origins import OriginFinder
 from goalloc.escape.causes import CauseContext, Decision, Step, derive
 from goalloc.escape.model import FlowStep, Param, Position, Site
 from goalloc.escape.parse import Explanation, Summary, parse_at, parse_lines
@@ -83,6 +84,9 @@ class _Files:
 
     def absolute(self, rel: str) -> str:
         return self._abs.get(rel, rel)
+
+    def load_absolute(self, absolute: str) -> source.GoFile | None:
+        return self.source(self.resolve(absolute))
 
     def source(self, rel: str) -> source.GoFile | None:
         if rel not in self._src:
@@ -161,6 +165,7 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
                         list(patterns), build_seconds=build.seconds)
     files = _Files(cwd, module_root)
     info = _PackageInfo(files)
+    origins = OriginFinder(toolchain.goroot, module_root, files.load_absolute)
     for pkg in build.packages.values():
         if pkg.failed:
             result.failed_packages.append(pkg.import_path)
@@ -174,13 +179,13 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
                     result.errors.append(CompileError(pkg.import_path, line))
             continue
         result.packages.append(pkg.import_path)
-        _build_package(pkg.import_path, pkg.lines, files, info, result)
+        _build_package(pkg.import_path, pkg.lines, files, info, origins, result)
     _derive_causes(result, files)
     return result
 
 
 def _build_package(import_path: str, lines: list[str], files: _Files, info: _PackageInfo,
-                   result: ScanResult) -> None:
+                   origins: OriginFinder, result: ScanResult) -> None:
     diag = parse_lines(lines)
     result.unparsed += sum(1 for _, msg in diag.other if "bounds check" not in msg)
     inlined_at = {(files.resolve(p[0]), p[1], p[2]): callees
@@ -202,8 +207,7 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
         named, methods = info.decls(rel) if rel[:1] != "<" else ({}, frozenset())
         kind = kinds.classify(summary.expr, summary.kind, named, methods)
         site = Site(import_path, rel, line, col, function, summary.expr, kind, verdict,
-                    diagnostic=summary.raw.replace(summary.expr, "", 1).strip(" :")
-                    if summary.kind != "moved" else "moved to heap")
+                    diagnostic=summary.raw)
         if summary.kind == "stack" and summary.zero_copy:
             site.note = "zero-copy: the conversion reuses the string's bytes"
         pkg_sites.append(site)
@@ -215,11 +219,15 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
         if ex.kind == "param":
             leak = "heap" if ex.root == "{heap}" else (
                 "result" if ex.root.startswith("~") else "storage")
-            result.params.append(Param(import_path, rel, line, col, ex.func, ex.expr, leak,
+            src = files.source(rel)
+            function = ex.func or (src.function_at(line, col) if src else "")
+            result.params.append(Param(import_path, rel, line, col, function, ex.expr, leak,
                                        diagnostic=f"leaks to {ex.root} (explained only, -m=2)"))
             continue
         named, methods = info.decls(rel) if rel[:1] != "<" else ({}, frozenset())
-        site = Site(import_path, rel, line, col, ex.func, ex.expr,
+        src = files.source(rel)
+        site = Site(import_path, rel, line, col, ex.func or (src.function_at(line, col) if src else ""),
+                    ex.expr,
                     kinds.classify(ex.expr, "heap", named, methods), "heap",
                     diagnostic="escapes to heap (go/defer wrapper; explained only, -m=2)")
         pkg_sites.append(site)
@@ -239,8 +247,12 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
         if s.file.startswith("<"):
             continue
         if _looks_inlined(s.expr, after) and _looks_inlined(s.expr, full_line):
+            s.inlined_from = callees[0]
             s.origin = _origin_for(s.expr, callees, by_function)
-            s.inlined_from = callees[-1]
+            if s.origin is None:
+                found = origins.find(s.expr, callees, files.absolute(s.file))
+                if found is not None:
+                    s.origin = Position(files.resolve(found.file), found.line, found.col)
 
     for s in pkg_sites:
         s._explanations = explanations_of.get(id(s), [])  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ class FuncSpan:
     end: int  # offset just past "}"
     literal: bool = False
     starter: str = ""  # "go" or "defer" when the literal is called by such a statement
+    results: frozenset = frozenset()  # names of named results
     children: list["FuncSpan"] = field(default_factory=list)
 
 
@@ -143,6 +144,24 @@ class GoFile:
 
     _PARAM_ITEM = re.compile(rb"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?=[A-Za-z_*\[(.]|<-|\.\.\.|func\b|map\b|chan\b)")
 
+    def _result_names(self, params_close: int) -> frozenset:
+        """Names declared in a parenthesized result list right after the parameters."""
+        j = params_close + 1
+        tokens = self._tokens
+        if j >= len(tokens) or tokens[j][1] != b"(":
+            return frozenset()
+        marked = set(self.param_offsets)
+        self._mark_params(j)
+        new = self.param_offsets - marked
+        # results are not parameters: keep them apart
+        self.param_offsets = marked
+        names = set()
+        for off in new:
+            m = re.match(rb"[A-Za-z_][A-Za-z0-9_]*", self.data[off:off + 64])
+            if m:
+                names.add(m.group().decode())
+        return frozenset(names)
+
     def _mark_params_text(self, start: int, end: int) -> None:
         text = self.data[start:end]
         # Split at top-level commas (brackets inside types are skipped).
@@ -208,6 +227,7 @@ class GoFile:
         if j >= n or tokens[j][1] != b"(":
             return None, i + 1
         self._mark_params(j)
+        results = self._result_names(self._group_end(j))
         j = self._signature_end(self._group_end(j))
         if j >= n or tokens[j][1] != b"{":
             # a declaration without a body (assembly), or a func type
@@ -222,6 +242,7 @@ class GoFile:
                             starter=self._starter(start))
         else:
             span = FuncSpan(self._qualify(name, receiver), start, tokens[body_open][0], end)
+        span.results = results
         # Nested literals, numbered in order of appearance like the compiler does.
         k = body_open + 1
         while k < body_close:

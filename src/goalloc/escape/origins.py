@@ -1,0 +1,152 @@
+"""Where an inlined allocation really is: its position in the inlined callee's source.
+
+The compiler prints an inlined node at the outermost call site, and lists the callees inlined
+there ("inlining call to strings.(*Builder).WriteString", then the callees inlined into that).
+We find each callee's declaration (same package, the module, or GOROOT) and the expression in
+its body, placed as the compiler places it: calls and conversions at "(", a literal's "&" or
+first character, a binary operator at the operator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from goalloc.escape import source
+from goalloc.escape.model import Position
+
+_IMPORT_BLOCK = re.compile(rb"^import\s*\((.*?)\)", re.S | re.M)
+_IMPORT_LINE = re.compile(rb'^import\s+(?:([A-Za-z_][A-Za-z0-9_]*|\.)\s+)?"([^"]+)"', re.M)
+_IMPORT_SPEC = re.compile(rb'^\s*(?:([A-Za-z_][A-Za-z0-9_]*|\.)\s+)?"([^"]+)"', re.M)
+
+
+def _imports(data: bytes) -> dict[str, str]:
+    out: dict[str, str] = {}
+    specs = list(_IMPORT_LINE.finditer(data))
+    for block in _IMPORT_BLOCK.finditer(data):
+        specs += list(_IMPORT_SPEC.finditer(block.group(1)))
+    for m in specs:
+        path = m.group(2).decode()
+        name = m.group(1).decode() if m.group(1) else path.rsplit("/", 1)[-1]
+        out[name] = path
+    return out
+
+
+def _package_name(data: bytes) -> str:
+    m = re.search(rb"^package\s+([A-Za-z_][A-Za-z0-9_]*)", data, re.M)
+    return m.group(1).decode() if m else ""
+
+
+def _split_callee(callee: str) -> tuple[str, str]:
+    """'strings.(*Builder).WriteString' -> ('strings', '(*Builder).WriteString')."""
+    callee = re.sub(r"\[[^\]]*\]", "", callee)
+    if callee.startswith("("):
+        return "", callee
+    head, dot, rest = callee.partition(".")
+    if not dot:
+        return "", callee
+    if rest.startswith("(") or head[:1].islower():
+        return head, rest
+    return "", callee  # "T.M" of the same package
+
+
+def _search_text(expr: str) -> tuple[str, int]:
+    """(text to find, offset of the compiler's column within it)."""
+    if expr.startswith(("append(", "make(", "new(", "[]byte(", "string(", "[]rune(")):
+        head = expr[:expr.index("(") + 1]
+        return head, len(head) - 1
+    if expr == "append":
+        return "append(", len("append")
+    if expr.startswith("&"):
+        return expr.replace("{...}", "{").split("{")[0], 0
+    if " + " in expr:
+        return expr, expr.index(" + ") + 1
+    return expr, 0
+
+
+class OriginFinder:
+    def __init__(self, goroot: str, module_root: str | None, load_source):
+        self.goroot = goroot
+        self.module_root = module_root
+        self.module_path = self._module_path(module_root)
+        self.load_source = load_source  # absolute path -> GoFile | None (cached)
+        self._dir_files: dict[str, list[str]] = {}
+
+    @staticmethod
+    def _module_path(root: str | None) -> str:
+        if not root:
+            return ""
+        try:
+            with open(os.path.join(root, "go.mod"), "rb") as fh:
+                m = re.search(rb"^module\s+(\S+)", fh.read(), re.M)
+            return m.group(1).decode().strip('"') if m else ""
+        except OSError:
+            return ""
+
+    def _package_dir(self, import_path: str) -> str | None:
+        if self.module_path and (import_path == self.module_path
+                                 or import_path.startswith(self.module_path + "/")):
+            return os.path.join(self.module_root, import_path[len(self.module_path):].lstrip("/"))
+        std = os.path.join(self.goroot, "src", import_path)
+        if os.path.isdir(std):
+            return std
+        vendored = os.path.join(self.goroot, "src", "vendor", import_path)
+        return vendored if os.path.isdir(vendored) else None
+
+    def _files(self, directory: str) -> list[str]:
+        if directory not in self._dir_files:
+            try:
+                names = sorted(n for n in os.listdir(directory)
+                               if n.endswith(".go") and not n.endswith("_test.go"))
+            except OSError:
+                names = []
+            self._dir_files[directory] = [os.path.join(directory, n) for n in names]
+        return self._dir_files[directory]
+
+    def _find_func(self, directory: str, name: str):
+        for path in self._files(directory):
+            f = self.load_source(path)
+            if f is None:
+                continue
+            for span in f.funcs:
+                if span.name == name and span.body_start >= 0:
+                    return f, span
+        return None, None
+
+    def find(self, expr: str, callees: list[str], site_abs_file: str) -> Position | None:
+        site_src = self.load_source(site_abs_file)
+        if site_src is None:
+            return None
+        directory = os.path.dirname(site_abs_file)
+        imports = _imports(site_src.data)
+        last_data = site_src.data
+        for callee in callees:
+            pkg, name = _split_callee(callee)
+            # inlined names are printed qualified by their package: "&errors.errorString{...}"
+            own = expr.replace(f"{pkg}.", "") if pkg else expr
+            text, shift = _search_text(own)
+            if pkg and pkg == _package_name(last_data):
+                callee_dir = directory
+            elif pkg:
+                path = imports.get(pkg)
+                callee_dir = self._package_dir(path) if path else None
+            else:
+                callee_dir = directory
+            if callee_dir is None:
+                continue
+            f, span = self._find_func(callee_dir, name)
+            if span is None:
+                continue
+            body = f.data[span.body_start:span.end]
+            at = body.find(text.encode())
+            if at >= 0:
+                off = span.body_start + at + shift
+                line = f.data.count(b"\n", 0, off) + 1
+                col = off - (f.data.rfind(b"\n", 0, off) + 1) + 1
+                return Position(f.path, line, col)
+            # the next callee is inlined into this one: resolve its package from here
+            directory, imports, last_data = callee_dir, _imports(f.data), f.data
+        return None
+
+
+__all__ = ["OriginFinder", "source"]
