@@ -332,3 +332,86 @@ def test_output_file(profiles, tmp_path, capsys):
     assert doc["sample_index"] == "inuse_space"  # the heap profile's default, like pprof
     assert any(s["function"].endswith("deep.Big") for s in doc["sites"])
 
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("s = append(s, x)", "slice-growth"),
+    ("m := make(map[string]int, n)", "map-make"),
+    ("m := map[string][]int{}", "map-make"),
+    ("b := make([]byte, 0, n)", "slice-make"),
+    ("xs := []int{1, 2, 3}", "slice-make"),
+    ("p := &Point{X: 1}", "object"),
+    ("p := new(T)", "object"),
+    ("f := func() int { return v }", "object"),
+    ("return string(b)", "string"),
+    ('return a + "/" + b', "string"),
+    ("m[k] = v", "map-growth"),
+    ("counts[w]++", "map-growth"),
+    ("ch := make(chan int)", "other"),
+    ('s := "make(map[int]int) // append("', None),
+    ("return x + y // append(s, 1)", None),
+])
+def test_source_kind(line, kind):
+    from goalloc.profiles import source_kind
+
+    assert source_kind(line) == kind
+
+
+def test_runtime_entry_point_decides_the_kind():
+    from goalloc.profiles.attribution import Frame, SourceResolver, _attribute_stack
+
+    def frames(*names):
+        return [Frame(n, "/usr/lib/go/src/runtime/x.go" if n.startswith(("runtime.", "internal/"))
+                      else "/home/me/app/main.go", 10 + i, False) for i, n in enumerate(names)]
+
+    res = SourceResolver(None)
+    cases = [
+        (("runtime.mallocgc", "runtime.growslice", "example.com/app.F"), "slice-growth",
+         "runtime.growslice"),
+        (("runtime.mallocgc", "internal/runtime/maps.newarray",
+          "internal/runtime/maps.(*table).grow", "runtime.mapassign_fast64", "example.com/app.F"),
+         "map-growth", "runtime.mapassign_fast64"),
+        (("runtime.mallocgc", "internal/runtime/maps.NewMap", "runtime.makemap",
+          "example.com/app.F"), "map-make", "runtime.makemap"),
+        (("runtime.mallocgc", "runtime.convT64", "example.com/app.F"), "interface-box",
+         "runtime.convT64"),
+        (("runtime.mallocgc", "runtime.rawstring", "runtime.concatstrings",
+          "runtime.concatstring3", "example.com/app.F"), "string", "runtime.concatstring3"),
+        (("runtime.mallocgc", "runtime.newobject", "example.com/app.F"), "object",
+         "runtime.newobject"),
+    ]
+    for names, kind, entry in cases:
+        site, got_entry, callee, user, got_kind, kind_from, _text = _attribute_stack(
+            frames(*names), res)
+        assert (got_kind, got_entry, kind_from) == (kind, entry, "runtime"), names
+        assert site.function == "example.com/app.F" and user and callee is None
+    # A stack of runtime code only: the site is the caller of the entry, not user code.
+    site, entry, _c, user, kind, _f, _t = _attribute_stack(
+        frames("runtime.mallocgc", "runtime.newobject", "runtime.malg", "runtime.newproc1"), res)
+    assert (entry, kind, user, site.function) == ("runtime.newobject", "object", False,
+                                                  "runtime.malg")
+
+
+def test_link_sites_path_matching(profiles):
+    from goalloc.escape.model import Position, Site
+
+    result = attribute(read_profile(profiles["allocs"]), "alloc_space")  # no --source: absolute
+    grow = next(s for s in result.sites if s.function.endswith("allocs.Grow"))
+    assert grow.file.startswith("/") and grow.file.endswith("profiles/allocs/allocs.go")
+
+    def site(file, line, kind="slice", verdict="heap", origin=None, cause=None):
+        return Site(package="example.com/allocs", file=file, line=line, col=3, function="Grow",
+                    expr="append(s, i)", kind=kind, verdict=verdict, cause=cause, origin=origin)
+
+    other_dir = site("other/allocs.go", grow.line)  # same base name, another directory
+    wrong_line = site("allocs.go", grow.line + 1)
+    stack = site("allocs.go", grow.line, verdict="stack")
+    best = site("allocs.go", grow.line, cause="append-growth")
+    links = link_sites([grow], [other_dir, wrong_line, stack, best])
+    assert grow.escape is best and grow.escape_candidates == [best, stack]
+    assert links[id(grow)] == [best, stack]
+    # An allocation inlined into another function matches at its origin.
+    inl = next(s for s in result.sites if s.function.endswith("allocs.inlined"))
+    at_call = site("allocs.go", 999, origin=Position("allocs.go", inl.line, 9))
+    link_sites([inl], [at_call])
+    assert inl.escape is at_call

@@ -167,8 +167,7 @@ _INDEX_ASSIGN = re.compile(r"\b[\w.]+(\[[^\]]+\])+\s*(=|\+=|-=|\|=|\+\+|--)(?!=)
 
 def source_kind(text: str) -> str | None:
     """Classify the allocating construct of one Go source line (best effort)."""
-    code = _COMMENT.sub("", text)
-    marked = _STRLIT.sub("STR", code)
+    marked = _COMMENT.sub("", _STRLIT.sub("STR", text))
     for rx, kind in _RX_SOURCE:
         if rx.search(marked):
             return kind
@@ -340,8 +339,11 @@ def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str,
     return flat, cum
 
 
-def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=()):
+def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
+                     user_cache: dict | None = None):
     """(site frame, entry, callee, user, kind, kind_from, source text) of one stack."""
+    if user_cache is None:
+        user_cache = {}
     entry = None
     i = 0
     while i < len(frames) and is_runtime(frames[i].function):
@@ -360,7 +362,12 @@ def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=()):
         site_idx = None
         for k in range(i, len(frames)):
             f = frames[k]
-            if resolver.under_root(f.file) or not _is_std(f.function, f.file, goroots):
+            key = (f.function, f.file)
+            is_user = user_cache.get(key)
+            if is_user is None:
+                is_user = user_cache[key] = (resolver.under_root(f.file)
+                                             or not _is_std(f.function, f.file, goroots))
+            if is_user:
                 site_idx = k
                 break
         user = site_idx is not None
@@ -410,6 +417,7 @@ def attribute_sites(prof: Profile, source_root: str | None = None,
     obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
     space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
     goroots = goroot_prefixes(prof)
+    user_cache: dict = {}
     per_ids: dict[tuple, tuple] = {}
     sites: dict[tuple, ProfileSite] = {}
     for st in prof.stacks:
@@ -420,8 +428,8 @@ def attribute_sites(prof: Profile, source_root: str | None = None,
             frames = []
             for lid in st.location_ids:
                 frames.extend(loc_frames[lid])
-            site, entry, callee, user, kind, kind_from, text = _attribute_stack(frames, resolver,
-                                                                               goroots)
+            site, entry, callee, user, kind, kind_from, text = _attribute_stack(
+                frames, resolver, goroots, user_cache)
             rel = resolver.relative(site.file)
             key = (site.function, rel, site.line, kind)
             ps = sites.get(key)

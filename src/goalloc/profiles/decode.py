@@ -45,8 +45,7 @@ def read_profile(path: str | os.PathLike, decoder: str = "auto") -> Profile:
     """
     from goalloc.fsutil import read_bytes
 
-    data = read_bytes(path, "profile")
-    prof = parse_profile(data, decoder=decoder, name=str(path))
+    prof = parse_profile(read_bytes(path, "profile"), decoder=decoder, name=str(path))
     prof.path = str(path)
     return prof
 
@@ -54,6 +53,7 @@ def read_profile(path: str | os.PathLike, decoder: str = "auto") -> Profile:
 def parse_profile(data: bytes, decoder: str = "auto", name: str = "profile") -> Profile:
     """Decode the bytes of a profile (gzip-compressed or raw ``profile.proto``)."""
     raw = _uncompress(data, name)
+    del data  # with read_profile, the compressed bytes are freed here
     if decoder not in ("auto", "upb", "python"):
         raise ValueError(f"unknown decoder {decoder!r}")
     if decoder in ("auto", "upb"):
@@ -68,7 +68,9 @@ def parse_profile(data: bytes, decoder: str = "auto", name: str = "profile") -> 
             decoder = "upb"
     try:
         if decoder == "upb":
-            prof = _decode_upb(raw, name)
+            box = [raw]
+            del raw  # _decode_upb frees the bytes once upb has parsed them
+            prof = _decode_upb(box, name)
         else:
             prof = _decode_python(raw)
     except (_Corrupt, IndexError, ValueError, UnicodeDecodeError, KeyError, TypeError,
@@ -206,7 +208,9 @@ class _Raw:
         self.locations: list[Location] = []
         self.functions: list[tuple[int, int, int, int, int]] = []
         self.mappings: list[tuple] = []
-        # key -> [v0, v1, ..., count]; key is loc bytes, or (loc bytes or tuple, labels)
+        # loc -> {labels -> [v0, v1, ..., count]}: loc is the packed bytes (or a tuple of ids
+        # for the rare unpacked sample), labels the raw bytes of the label fields (b"" for none)
+        # or a tuple of each label's bytes. Two levels keep one copy of each stack's bytes.
         self.stacks: dict = {}
         self.sample_count = 0
 
@@ -265,11 +269,14 @@ def _mapping(buf, s, e) -> tuple:
     return tuple(m)  # id, start, limit, offset, filename, build_id
 
 
-def _add(stacks: dict, key, vals: list[int]) -> None:
-    acc = stacks.get(key)
+def _add(stacks: dict, loc, lab, vals: list[int]) -> None:
+    inner = stacks.get(loc)
+    if inner is None:
+        inner = stacks[loc] = {}
+    acc = inner.get(lab)
     if acc is None:
         vals.append(1)
-        stacks[key] = vals
+        inner[lab] = vals
     else:
         for k, v in enumerate(vals):
             acc[k] += v
@@ -288,7 +295,7 @@ def _sample_slow(buf, s, e, stacks: dict) -> None:
             vals.extend(_ints(buf, wt, v))
         elif fn == 3 and wt == 2:
             labels.append(bytes(buf[v[0]:v[1]]))
-    _add(stacks, (tuple(locs), tuple(labels)), _signed(vals))
+    _add(stacks, tuple(locs), tuple(labels), _signed(vals))
 
 
 # ---------------------------------------------------------------------------- python decoder
@@ -296,6 +303,7 @@ def _sample_slow(buf, s, e, stacks: dict) -> None:
 def _decode_python(buf: bytes) -> Profile:
     raw = _Raw()
     stacks = raw.stacks
+    labels: dict = {}  # one copy of each distinct label run
     value_cache: dict[bytes, list[int]] = {}
     n = len(buf)
     i = 0
@@ -344,10 +352,13 @@ def _decode_python(buf: bytes) -> Profile:
                     vals = value_cache.get(vb)
                     if vals is None:
                         vals = value_cache[vb] = _signed(packed_varints(vb))
-                    key = loc if j == end else (loc, buf[j:end])
-                    acc = stacks.get(key)
+                    lab = buf[j:end] if j != end else b""
+                    inner = stacks.get(loc)
+                    if inner is None:
+                        inner = stacks[loc] = {}
+                    acc = inner.get(lab)
                     if acc is None:
-                        acc = stacks[key] = vals + [1]
+                        inner[labels.setdefault(lab, lab)] = vals + [1]
                     elif len(vals) == 4:
                         acc[0] += vals[0]
                         acc[1] += vals[1]
@@ -461,18 +472,19 @@ def _upb_class():
     return _UPB_CLASS
 
 
-def _decode_upb(buf: bytes, name: str) -> Profile:
+def _decode_upb(box: list, name: str) -> Profile:
     from google.protobuf.message import DecodeError
 
     cls = _upb_class()
     pb = cls()
     try:
-        pb.ParseFromString(buf)
+        pb.ParseFromString(box.pop())
     except DecodeError as exc:
         raise _Corrupt(f"protobuf decoding failed ({exc})" if str(exc) else
                        "protobuf decoding failed (truncated or not a profile)") from None
     raw = _Raw()
     stacks = raw.stacks
+    labels: dict = {}  # one copy of each distinct label set
     samples = pb.sample
     raw.sample_count = len(samples)
     for s in samples:
@@ -484,10 +496,13 @@ def _decode_upb(buf: bytes, name: str) -> Profile:
             continue
         vals = list(s.value)
         lab = s.label
-        key = (loc, tuple(lab)) if lab else loc
-        acc = stacks.get(key)
+        lab = labels.setdefault(lab := tuple(lab), lab) if lab else b""
+        inner = stacks.get(loc)
+        if inner is None:
+            inner = stacks[loc] = {}
+        acc = inner.get(lab)
         if acc is None:
-            stacks[key] = vals + [1]
+            inner[lab] = vals + [1]
         elif len(vals) == 4:
             acc[0] += vals[0]
             acc[1] += vals[1]
@@ -554,47 +569,34 @@ def _build(raw: _Raw) -> Profile:
                 raise _Corrupt(f"location {loc.id} refers to function {ln.function_id}, which "
                                "the profile does not define")
 
-    # Decode each distinct stack once; merge stacks that decode to the same ids and labels.
-    # popitem() frees the raw dict as it goes, so the two never both hold every stack.
-    merged: dict = {}
-    ids_cache: dict = {}
+    # Decode each distinct stack once. popitem() frees the raw dict as it goes. Two raw keys
+    # decode to the same ids or labels only for non-canonical encodings; the Stacks then stay
+    # apart, which every consumer (they all sum) handles.
     label_cache: dict = {}
     raw_stacks = raw.stacks
-    while raw_stacks:
-        key, acc = raw_stacks.popitem()
-        if isinstance(key, tuple):
-            loc, labraw = key
-        else:
-            loc, labraw = key, ()
-        ids = ids_cache.get(loc)
-        if ids is None:
-            ids = ids_cache[loc] = loc if isinstance(loc, tuple) else tuple(packed_varints(loc))
-            if not known_locations.issuperset(ids):
-                missing = next(i for i in ids if i not in locations)
-                raise _Corrupt(f"a sample refers to location {missing}, which the profile "
-                               "does not define")
-        labs = label_cache.get(labraw)
-        if labs is None:
-            parts = _split_labels(labraw) if isinstance(labraw, bytes) else labraw
-            decoded = [_label(lb, s) for lb in parts]
-            labs = label_cache[labraw] = (
-                tuple(sorted((k, v) for kind, k, v, u in decoded if kind == "s")),
-                tuple(sorted((k, v, u) for kind, k, v, u in decoded if kind == "n")))
-        if len(acc) - 1 != nvals:
-            raise _Corrupt(f"a sample has {len(acc) - 1} values for {nvals} sample types")
-        mkey = (ids, labs)
-        prev = merged.get(mkey)
-        if prev is None:
-            merged[mkey] = acc
-        else:
-            for k in range(len(acc)):
-                prev[k] += acc[k]
-    del ids_cache, label_cache
+    raw.stacks = {}
     stacks = []
-    while merged:
-        (ids, (sl, nl)), acc = merged.popitem()
-        count = acc.pop()
-        stacks.append(Stack(ids, acc, count, sl, nl))
+    append = stacks.append
+    while raw_stacks:
+        loc, inner = raw_stacks.popitem()
+        ids = loc if isinstance(loc, tuple) else tuple(packed_varints(loc))
+        if not known_locations.issuperset(ids):
+            missing = next(i for i in ids if i not in locations)
+            raise _Corrupt(f"a sample refers to location {missing}, which the profile "
+                           "does not define")
+        for labraw, acc in inner.items():
+            labs = label_cache.get(labraw)
+            if labs is None:
+                parts = _split_labels(labraw) if isinstance(labraw, bytes) else labraw
+                decoded = [_label(lb, s) for lb in parts]
+                labs = label_cache[labraw] = (
+                    tuple(sorted((k, v) for kind, k, v, u in decoded if kind == "s")),
+                    tuple(sorted((k, v, u) for kind, k, v, u in decoded if kind == "n")))
+            if len(acc) - 1 != nvals:
+                raise _Corrupt(f"a sample has {len(acc) - 1} values for {nvals} sample types")
+            count = acc.pop()
+            append(Stack(ids, acc, count, labs[0], labs[1]))
+    del raw_stacks, label_cache
     stacks.reverse()
     return Profile(
         sample_types=sample_types,
