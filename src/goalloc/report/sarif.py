@@ -112,7 +112,8 @@ def render(result, sites) -> str:
                             "semanticVersion": __version__, "informationUri": INFO_URI,
                             "rules": rules + finding_rules}},
         "results": results,
-        "columnKind": "utf8CodeUnits",
+        # Go prints byte columns; SARIF has no byte unit. They agree on ASCII lines.
+        "columnKind": "unicodeCodePoints",
         "properties": {"go": result.go_version, "goos": result.goos, "goarch": result.goarch},
     }
     if result.module_root:
