@@ -48,11 +48,12 @@ def check(ctx: Context):
             n = ctx.assume_n
             if r.get("body_nodes", 0) < INLINE_NODES:
                 when = ("calls the compiler inlines copy nothing, but calls through an "
-                        "interface, a method value or without inlining copy it")
+                        "interface or a method value copy it; a pointer receiver avoids that")
             else:
-                when = "its body is too large to inline, so every call copies it"
+                when = ("its body is too large to inline, so every call copies it; use a "
+                        "pointer receiver")
             msg = (f"{r['function']} has a value receiver of type {r['type']} ({r['size']} "
-                   f"bytes): {when}; use a pointer receiver")
+                   f"bytes): {when}")
             fix = Fix(description=f"use a pointer receiver *{r['type']} (this changes the "
                                   f"method set of {r['type']})", replacement="*",
                       file=r["file"], line=r["line"], col=r["col"], end_line=r["line"],
