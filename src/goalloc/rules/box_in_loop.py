@@ -16,8 +16,8 @@ escapes to the heap: arguments of `fmt` and friends and other `any` parameters, 
 `chan any`, appends to a `[]any`, `any` map values and keys, composite literal elements.
 Only boxes that really allocate are reported. These do not, even when `-m` says they
 escape (measured on go1.27): constants, locals never reassigned after a constant
-initialiser, single bytes and bools, zero-size values and pointer-shaped values (pointers,
-maps, channels, funcs). Only boxes on every iteration are reported: not those behind an
+initialiser, struct and array literals of constants (static data), single bytes and bools,
+zero-size values and pointer-shaped values (pointers, maps, channels, funcs). Only boxes on every iteration are reported: not those behind an
 `if`, a `case`, `&&` or `||`, not those on a path that leaves the loop (an error `return`,
 `panic`, `break`), and not arguments of `testing` failure reports or of error and
 warning constructors (`Errorf`, `errorf`, `Fatalf`, `Panicf`, `Warnf`, ...).
@@ -86,9 +86,11 @@ def check(ctx: Context):
             if _diagnostic(b.get("callee") or ""):
                 continue  # test failures and error reports run when something went wrong
             if (b["constant"] or b["const_local"] or b["small_value"] or b["pointer_shaped"]
-                    or b["size"] <= 0):
+                    or b["size"] <= 0 or b.get("static_literal")):
                 continue
-            sites = ctx.heap_sites_in(b["file"], b["line"], b["col"], b["end_line"], b["end_col"])
+            sites = [s for s in ctx.heap_sites_in(b["file"], b["line"], b["col"], b["end_line"],
+                                                   b["end_col"])
+                     if not (s.note or "").startswith("allocates nothing")]
             if not sites:
                 continue
             loop = loops.get(b["loop"])

@@ -247,6 +247,8 @@ type Boxing struct {
 	LoopIndex bool `json:"loop_index"`
 	Pointers  bool `json:"pointers"` // the boxed value holds pointers
 	Conditional bool `json:"conditional"` // runs on some iterations only (if, case, &&, ||)
+	// A struct or array literal of constants: boxed from static data, allocating nothing.
+	StaticLiteral bool `json:"static_literal"`
 }
 
 type Receiver struct {
@@ -1808,7 +1810,7 @@ func (a *analyzer) boxing(e ast.Expr, to types.Type, ctx, callee string) {
 		Function: a.fnName(), Loop: loopID(a.curLoop()), Context: ctx, Callee: callee,
 		To: a.typeString(to), From: a.typeString(from), Size: size, PointerShaped: pointerShaped(from, 0),
 		Constant: tv.Value != nil, Expr: a.text(e), BasicKind: basicKind(from), Cold: a.cold(),
-		Pointers: hasPointers(from, 0), Conditional: a.conditional()}
+		Pointers: hasPointers(from, 0), Conditional: a.conditional(), StaticLiteral: a.staticLiteral(e)}
 	if bk, ok := from.Underlying().(*types.Basic); ok {
 		switch bk.Kind() {
 		case types.Bool, types.Uint8, types.Int8, types.UntypedBool:
@@ -2724,4 +2726,30 @@ func (a *analyzer) wholeUse(obj types.Object, body ast.Node) bool {
 		return !whole
 	})
 	return whole
+}
+
+// staticLiteral mirrors the compiler's isStaticCompositeLiteral: struct and array literals
+// whose elements are constants or such literals themselves.
+func (a *analyzer) staticLiteral(e ast.Expr) bool {
+	cl, ok := unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	switch a.typeOf(cl).Underlying().(type) {
+	case *types.Struct, *types.Array:
+	default:
+		return false
+	}
+	for _, el := range cl.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if tv, ok := a.info.Types[el]; ok && tv.Value != nil {
+			continue
+		}
+		if !a.staticLiteral(el) {
+			return false
+		}
+	}
+	return true
 }

@@ -40,6 +40,12 @@ var sink []any
 
 func Keep(v any) { sink = append(sink, v) }
 
+func DynamicLiteral(xs []int) {
+	for _, x := range xs {
+		Keep(Point{x, 2}) // want "box-in-loop"
+	}
+}
+
 func KeepAll(ps []Point) {
 	for _, p := range ps {
 		Keep(p) // want "box-in-loop"
@@ -86,6 +92,12 @@ func Small(bs []byte, flags []bool) {
 func Pointers(ps []*Point) {
 	for _, p := range ps {
 		Keep(p)
+	}
+}
+
+func StaticLiteral(n int) {
+	for i := 0; i < n; i++ {
+		Keep(Point{1, 2})
 	}
 }
 
