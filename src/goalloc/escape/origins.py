@@ -71,6 +71,13 @@ class OriginFinder:
         self.module_path = self._module_path(module_root)
         self.load_source = load_source  # absolute path -> GoFile | None (cached)
         self._dir_files: dict[str, list[str]] = {}
+        self._found: dict[tuple, tuple] = {}
+        self._imports: dict[str, dict] = {}
+
+    def imports_of(self, f) -> dict[str, str]:
+        if f.path not in self._imports:
+            self._imports[f.path] = _imports(f.data)
+        return self._imports[f.path]
 
     @staticmethod
     def _module_path(root: str | None) -> str:
@@ -104,21 +111,35 @@ class OriginFinder:
         return self._dir_files[directory]
 
     def _find_func(self, directory: str, name: str):
+        key = (directory, name)
+        if key in self._found:
+            return self._found[key]
+        found = (None, None)
+        # Index only the file that declares it: a byte search first, the tokenizer after.
+        short = re.escape(name.rsplit(".", 1)[-1].encode())
+        decl = re.compile(rb"^func\s*(?:\([^)]*\)\s*)?" + short + rb"\s*[\[(]", re.M)
         for path in self._files(directory):
-            f = self.load_source(path)
-            if f is None:
+            try:
+                with open(path, "rb") as fh:
+                    if not decl.search(fh.read()):
+                        continue
+            except OSError:
                 continue
-            for span in f.funcs:
-                if span.name == name and span.body_start >= 0:
-                    return f, span
-        return None, None
+            f = self.load_source(path)
+            span = next((sp for sp in (f.funcs if f else []) if sp.name == name and sp.body_start >= 0),
+                        None)
+            if span is not None:
+                found = (f, span)
+                break
+        self._found[key] = found
+        return found
 
     def find(self, expr: str, callees: list[str], site_abs_file: str) -> Position | None:
         site_src = self.load_source(site_abs_file)
         if site_src is None:
             return None
         directory = os.path.dirname(site_abs_file)
-        imports = _imports(site_src.data)
+        imports = self.imports_of(site_src)
         last_data = site_src.data
         for callee in callees:
             pkg, name = _split_callee(callee)
@@ -145,7 +166,7 @@ class OriginFinder:
                 col = off - (f.data.rfind(b"\n", 0, off) + 1) + 1
                 return Position(f.path, line, col)
             # the next callee is inlined into this one: resolve its package from here
-            directory, imports, last_data = callee_dir, _imports(f.data), f.data
+            directory, imports, last_data = callee_dir, self.imports_of(f), f.data
         return None
 
 

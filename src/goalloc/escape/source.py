@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 # Comments, strings and runes are matched whole so that brackets inside them are ignored.
+_IDENT_AT = re.compile(rb"\s*([A-Za-z_][A-Za-z0-9_]*)")
+# Identifiers are not tokens (they are most of a file); names are read from the bytes.
 _TOKEN = re.compile(
     rb"//[^\n]*"
     rb"|/\*.*?\*/"
     rb'|"(?:[^"\\\n]|\\.)*"'
     rb"|`[^`]*`"
     rb"|'(?:[^'\\\n]|\\.)*'"
-    rb"|\bfunc\b"
-    rb"|\bgo\b|\bdefer\b"
-    rb"|[A-Za-z_][A-Za-z0-9_]*"
+    rb"|\bfunc\b|\bstruct\b|\binterface\b"
     rb"|[(){}\[\]]",
     re.S,
 )
@@ -109,6 +109,7 @@ class GoFile:
         tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(self.data)
                   if m.group()[:1] not in (b"/", b'"', b"`", b"'")]
         self._tokens = tokens
+        self._offsets = [off for off, _ in tokens]
         n = len(tokens)
         # Matching brackets, by a stack.
         match: dict[int, int] = {}
@@ -206,22 +207,21 @@ class GoFile:
         name = ""
         receiver = ""
         literal = False
-        if j < n and tokens[j][1] == b"(":
+        if j < n and tokens[j][1] == b"(" and self._only_space(start + 4, tokens[j][0]):
             if top_level and parent is None and self._is_method(j):
                 receiver = self._receiver_name(j)
                 self._mark_params(j)
-                j = self._group_end(j) + 1
-                name = tokens[j][1].decode() if j < n else ""
-                j += 1
+                name, j = self._name_after(tokens[self._group_end(j)][0] + 1)
             else:
                 literal = not top_level or parent is not None
                 if top_level and parent is None:
                     # "func(" at top level outside a declaration: a func type or literal in a
                     # var initializer; treat as literal of "init"-like context.
                     literal = True
-        elif j < n:
-            name = tokens[j][1].decode()
-            j += 1
+        else:
+            name, j = self._name_after(start + 4)
+            if not name:
+                return None, i + 1
         if j < n and tokens[j][1] == b"[":  # type parameters
             j = self._group_end(j) + 1
         if j >= n or tokens[j][1] != b"(":
@@ -282,11 +282,23 @@ class GoFile:
             j += 1
         return j
 
+    def _only_space(self, a: int, b: int) -> bool:
+        return not self.data[a:b].strip()
+
+    def _name_after(self, off: int) -> tuple[str, int]:
+        """The identifier at off (after spaces) and the index of the first token past it."""
+        m = _IDENT_AT.match(self.data, off)
+        if not m:
+            return "", bisect.bisect_left(self._offsets, off)
+        return m.group(1).decode(), bisect.bisect_left(self._offsets, m.end())
+
     def _is_method(self, j: int) -> bool:
         close = self._group_end(j)
-        nxt = close + 1
-        return nxt < len(self._tokens) and re.fullmatch(rb"[A-Za-z_][A-Za-z0-9_]*",
-                                                        self._tokens[nxt][1]) is not None
+        m = _IDENT_AT.match(self.data, self._tokens[close][0] + 1)
+        if not m:
+            return False
+        rest = self.data[m.end():m.end() + 8].lstrip()
+        return rest[:1] in (b"(", b"[")
 
     def _receiver_name(self, j: int) -> str:
         close = self._group_end(j)

@@ -46,4 +46,6 @@ def document(result, sites, filters: dict | None = None) -> dict:
 
 
 def render(result, sites, filters: dict | None = None) -> str:
-    return json.dumps(document(result, sites, filters), indent=2, ensure_ascii=False) + "\n"
+    # One line: the C encoder is several times faster than indent=2 on large modules.
+    return json.dumps(document(result, sites, filters), ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
