@@ -41,9 +41,19 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from goalloc.report.output import write_output
+
+    write_output(render(args, escape_sites=None), args.output)
+    return 0
+
+
+def render(args, escape_sites: list | None = None) -> str:
+    """The report for parsed ``args``. ``escape_sites`` (``goalloc.escape.model.Site`` from
+    ``goalloc scan`` of ``--source``) are linked to the measured sites when given; that is the
+    hook for wiring scan into this command and into ``goalloc verify``."""
     from goalloc.profiles.attribution import attribute, diff
     from goalloc.profiles.decode import read_profile
-    from goalloc.report.output import write_output
+    from goalloc.profiles.link import link_sites
 
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
@@ -55,11 +65,10 @@ def run(args) -> int:
         old = read_profile(args.base, decoder=args.decoder)
         old_result = attribute(old, result.sample_type, source_root=args.source)
         result = diff(result, old_result)
+    if escape_sites:
+        link_sites(result.sites, escape_sites)
     if args.format == "json":
         from goalloc.report import profile_json
-        text = profile_json.render(result, path=args.file, base=args.base, top=args.top)
-    else:
-        from goalloc.report import profile_text
-        text = profile_text.render(result, path=args.file, base=args.base, top=args.top or 10)
-    write_output(text, args.output)
-    return 0
+        return profile_json.render(result, path=args.file, base=args.base, top=args.top)
+    from goalloc.report import profile_text
+    return profile_text.render(result, path=args.file, base=args.base, top=args.top or 10)

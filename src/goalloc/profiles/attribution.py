@@ -299,15 +299,21 @@ def _location_frames(prof: Profile) -> dict[int, list[Frame]]:
         return cached
     out = {}
     funcs = prof.functions
+
+    def unnamed(loc) -> str:
+        # pprof's name for a frame without a function name (addresses are dropped by -top).
+        m = prof.mappings.get(loc.mapping_id)
+        return f"[{os.path.basename(m.filename)}]" if m and m.filename else "<unknown>"
+
     for lid, loc in prof.locations.items():
         frames = []
         n = len(loc.lines)
         for k, ln in enumerate(loc.lines):
             fn = funcs.get(ln.function_id)
-            name = fn.name if fn else f"0x{loc.address:x}"
+            name = fn.name if fn and fn.name else unnamed(loc)
             frames.append(Frame(name, fn.filename if fn else "", ln.line, k < n - 1))
         if not frames:
-            frames.append(Frame(f"0x{loc.address:x}", "", 0, False))
+            frames.append(Frame(unnamed(loc), "", 0, False))
         out[lid] = frames
     prof._frames = out  # type: ignore[attr-defined]
     return out
