@@ -65,11 +65,16 @@ def check(ctx: Context):
                 size = alloc_size(ctx.go, cap["size"], True) or cap["size"]
                 who = {"go": "the goroutine", "defer": "the deferred closure"}.get(
                     c["context"], "the closure")
+                if c["context"] == "go":
+                    advice = ("passing it to the goroutine as an argument would keep the "
+                              "variable on the stack but is usually not cheaper in total (the "
+                              "goroutine's wrapper holds its arguments) and the goroutine "
+                              "would no longer share it; no change suggested")
+                else:
+                    advice = "the closure shares it on purpose; no change suggested"
                 msg = (f"{cap['name']} ({cap['type']}) is moved to the heap because {who} at "
                        f"line {c['line']} captures it by reference and escapes: one "
-                       f"{size}-byte allocation per call of {v['function']}; passing it as an "
-                       f"argument is not cheaper in total (the closure or goroutine wrapper "
-                       f"holds its arguments)")
+                       f"{size}-byte allocation per call of {v['function']}; {advice}")
                 est = Estimate(n=1, go=ctx.go, before=Cost(1, size), after=None,
                                note="per call of the enclosing function; no change suggested")
                 yield Finding(rule=ID, file=file, line=cap["decl_line"], col=cap["decl_col"],
