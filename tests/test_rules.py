@@ -199,3 +199,19 @@ def test_find_and_sarif_pieces_for_scan():
     assert meta["prealloc-slice"]["shortDescription"]["text"] == RULES["prealloc-slice"].title
     with pytest.raises(UsageError):
         find(TESTDATA, ["./prealloc"], select=["nope"])
+
+
+def test_closure_capture_reports_cost_without_a_fix(by_line):
+    f = by_line[("capture/capture.go", 7, "closure-capture")]
+    assert f.fix is None and f.estimate.after is None
+    assert f.estimate.before.allocations == 1 and f.estimate.before.bytes >= 24
+    assert "the goroutine at line 12" in f.message and "no change suggested" in f.message
+
+
+def test_map_never_shrinks_models_live_bytes(by_line):
+    f = by_line[("nevershrinks/nevershrinks.go", 11, "map-never-shrinks")]
+    assert "c.entries = make(map[string][]byte)" in f.fix.description
+    if not _models_ready():
+        pytest.skip("goalloc.models has no simulate_map yet")
+    assert f.estimate.n == 1000 and f.estimate.before.bytes > 10_000
+    assert "still live after 1,000 entries" in f.message
