@@ -9,6 +9,7 @@ first character, a binary operator at the operator.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -30,6 +31,12 @@ def _imports(data: bytes) -> dict[str, str]:
         name = m.group(1).decode() if m.group(1) else path.rsplit("/", 1)[-1]
         out[name] = path
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _decl_pattern(short: str):
+    return re.compile(rb"^func\s*(?:\([^)]*\)\s*)?" + re.escape(short.encode()) + rb"\s*[\[(]",
+                      re.M)
 
 
 def _package_name(data: bytes) -> str:
@@ -116,8 +123,7 @@ class OriginFinder:
             return self._found[key]
         found = (None, None)
         # Index only the file that declares it: a byte search first, the tokenizer after.
-        short = re.escape(name.rsplit(".", 1)[-1].encode())
-        decl = re.compile(rb"^func\s*(?:\([^)]*\)\s*)?" + short + rb"\s*[\[(]", re.M)
+        decl = _decl_pattern(name.rsplit(".", 1)[-1])
         for path in self._files(directory):
             try:
                 with open(path, "rb") as fh:

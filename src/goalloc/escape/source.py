@@ -47,6 +47,7 @@ class GoFile:
             self._line_starts.append(m.end())
         self.funcs: list[FuncSpan] = []  # top level, in order
         self.param_offsets: set[int] = set()  # offsets of identifiers declared as parameters
+        self._starts: dict[int, list[int]] = {}
         self._index()
 
     # -- positions ---------------------------------------------------------------------------
@@ -86,7 +87,9 @@ class GoFile:
         chain: list[FuncSpan] = []
         level = self.funcs
         while True:
-            starts = [f.start for f in level]
+            starts = self._starts.get(id(level))
+            if starts is None:
+                starts = self._starts[id(level)] = [f.start for f in level]
             i = bisect.bisect_right(starts, off) - 1
             if i < 0 or not (level[i].start <= off < level[i].end):
                 return chain
