@@ -496,3 +496,26 @@ def test_edge_shapes_equal_pprof(tmp_path, capsys):
             assert _ours(doc) == rows, (decoder, index)
     assert rows  # inuse_space has rows too
     assert "[app]" in _ours(run_json(["profile", str(path)], capsys))  # pprof's unnamed frame
+
+
+def test_link_sites_with_goalloc_scan(profiles):
+    """The real pairing: escape sites from goalloc scan, measured sites from the profile."""
+    from goalloc.escape.scan import scan
+
+    src = DATA / "allocs"
+    esc = scan(["."], directory=str(src), progress=False).sites
+    result = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    link_sites(result.sites, esc)
+    by = {}
+    for s in result.sites:
+        if s.user and s.function.startswith("example.com/allocs."):
+            by.setdefault(s.function.rsplit(".", 1)[-1], []).append(s)
+    grow = by["Grow"][0]
+    assert grow.kind == "slice-growth" and grow.escape is not None
+    assert grow.escape.verdict == "heap" and grow.escape.kind == "slice" and grow.escape.suggestion
+    box = by["Box"][0]
+    assert box.escape is not None and box.escape.kind == "interface"
+    assert box.kind == "interface-box"
+    count_make = next(s for s in by["CountMap"] if "make(map" in (s.source or ""))
+    assert count_make.escape is not None and count_make.escape.verdict == "stack"
+    assert count_make.values["alloc_objects"] > 0  # does not escape, yet allocates
