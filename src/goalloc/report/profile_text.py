@@ -30,7 +30,7 @@ def _table(sites, name: str, unit: str, top: int, diff: bool) -> list[str]:
         v = s.values.get(name, 0)
         sign = "+" if diff and v > 0 else ""
         pos = f"{s.file}:{s.line}"
-        lines.append(f"  {sign}{_human(v, unit):>10} {100 * v / total:6.1f}%  {s.kind:<13} "
+        lines.append(f"  {sign + _human(v, unit):>11} {100 * v / total:6.1f}%  {s.kind:<13} "
                      f"{pos}  {s.function}" + (f" (via {s.callee})" if s.callee else ""))
         if s.source:
             lines.append(f"{'':33}| {s.source}")
