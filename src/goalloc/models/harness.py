@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,7 +178,8 @@ _INTEGER = {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
 
 def _map_ident(key: str, value: str) -> str:
     raw = f"{key}__{value}"
-    return "m_" + re.sub(r"[^A-Za-z0-9]", "_", raw) + f"_{abs(hash(raw)) % 100000}"
+    # crc32, not hash(): the same source every run keeps Go's build cache warm.
+    return "m_" + re.sub(r"[^A-Za-z0-9]", "_", raw) + f"_{zlib.crc32(raw.encode()) % 100000}"
 
 
 def _key_maker(key: str) -> str:
