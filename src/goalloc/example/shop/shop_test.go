@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"io"
 	"strconv"
 	"testing"
 )
@@ -57,5 +58,20 @@ func TestDescribeSame(t *testing.T) {
 		if a[i] != b[i] {
 			t.Fatalf("line %d: %q != %q", i, a[i], b[i])
 		}
+	}
+}
+
+func BenchmarkBanner(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Banner(io.Discard)
+	}
+}
+
+func BenchmarkEvens(b *testing.B) {
+	orders := sampleOrders(100)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkIDs = Evens(orders)
 	}
 }
