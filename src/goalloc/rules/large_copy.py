@@ -47,8 +47,8 @@ def check(ctx: Context):
                 continue  # the method changes its copy: the copy is part of its meaning
             n = ctx.assume_n
             if r.get("body_nodes", 0) < INLINE_NODES:
-                when = ("calls the compiler inlines copy nothing, but calls through an "
-                        "interface or a method value copy it; a pointer receiver avoids that")
+                when = ("every call the compiler does not inline, and every call through an "
+                        "interface or a method value, copies it; a pointer receiver avoids that")
             else:
                 when = ("its body is too large to inline, so every call copies it; use a "
                         "pointer receiver")
