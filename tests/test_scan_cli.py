@@ -215,3 +215,46 @@ def test_python_m_and_version_in_text():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("goalloc scan: go1.")
     assert "too-large" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_rules_run_with_scan(capsys):
+    code, out, _ = run(["scan", "--example", "--format", "json", "--no-progress"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    pre = [f for f in doc["findings"] if f["rule"] == "prealloc-slice"]
+    assert pre and pre[0]["file"] == "shop/order.go"
+    assert pre[0]["fix"]["replacement"] == "ids := make([]int64, 0, len(orders))"
+    est = pre[0]["estimate"]
+    assert est["before"]["allocations"] > est["after"]["allocations"] == 1
+    # the escaping append the finding explains is one of scan's heap sites
+    site = next(s for s in doc["sites"] if [s["file"], s["line"], s["col"]] in
+                [list(x) for x in pre[0]["sites"]])
+    assert site["verdict"] == "heap" and site["expr"] == "append"
+    code, out, _ = run(["scan", "--example", "--format", "json", "--no-progress", "--no-rules"],
+                       capsys)
+    assert json.loads(out)["findings"] == []
+    code, out, _ = run(["scan", "--example", "--format", "json", "--no-progress",
+                        "--rules", "prealloc-slice"], capsys)
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"prealloc-slice"}
+
+
+def test_rules_in_sarif_and_text(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    if not os.path.isfile(SARIF_SCHEMA):
+        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA}")
+    code, out, _ = run(["scan", "--example", "--format", "sarif", "--no-progress"], capsys)
+    log = json.loads(out)
+    with open(SARIF_SCHEMA) as fh:
+        jsonschema.validate(log, json.load(fh))
+    driver_rules = {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    found = [r for r in log["runs"][0]["results"] if not r["ruleId"].startswith("heap/")]
+    assert found and {r["ruleId"] for r in found} <= driver_rules
+    assert any("fixes" in r for r in found)
+    code, text, _ = run(["scan", "--example", "--no-progress"], capsys)
+    block = text[text.index("shop/order.go:31:15: append"):]
+    assert "finding prealloc-slice:" in block.split("\nshop/")[0]
+
+
+def test_unknown_rule_exit_2(capsys):
+    code, _, err = run(["scan", "--example", "--rules", "nosuch"], capsys)
+    assert code == 2 and "unknown rule 'nosuch'" in err and err.count("\n") == 1

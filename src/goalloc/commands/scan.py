@@ -156,9 +156,12 @@ def run(args) -> int:
     if args.output and os.path.isdir(args.output):
         raise UsageError(f"--output {args.output} is a directory")
 
-    result = scan(patterns or ["./..."], directory, tags=args.tags,
+    patterns = patterns or ["./..."]
+    pending = start_facts(args, directory, patterns)
+    result = scan(patterns, directory, tags=args.tags,
                   progress=False if args.no_progress else None)
-    _run_rules(args, result)
+    if pending is not None:
+        _run_rules(args, result, pending)
     sites = select_sites(result.sites, args.heap_only, kinds, causes, args.package)
     filters = {k: v for k, v in (("heap_only", args.heap_only or bool(causes)),
                                  ("kind", sorted(kinds) if kinds else None),
@@ -193,15 +196,62 @@ def run(args) -> int:
         return EXIT_COMPILE
     if any(_matches(s, key, values) for s in sites for key, values in fail_on):
         return EXIT_POLICY
+    if result.rules_error is not None:
+        return result.rules_error.exit_code
     return 0
 
 
-def _run_rules(args, result) -> None:
-    """Source rules (goalloc.rules) add findings next to the sites they explain."""
+def _rule_selection(args):
+    """(select, exclude) for goalloc.rules, or None when every rule is switched off. Unknown
+    rule names fail here, before any work."""
     if args.no_rules == "*" and not args.rules:
-        return
+        return None
+    from goalloc.rules import resolve_rules
+
+    exclude = None if args.no_rules in (None, "*") else [args.no_rules]
+    select = [args.rules] if args.rules else None
+    if args.assume_n < 1:
+        raise UsageError(f"--assume-n must be at least 1, not {args.assume_n}")
+    resolve_rules(select, exclude)
+    return select, exclude
+
+
+def start_facts(args, directory: str, patterns: list[str]):
+    """Collect source facts in a thread while the compiler runs (both mostly wait on Go)."""
+    selection = _rule_selection(args)
+    if selection is None:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from goalloc.facts import collect_facts
+    from goalloc.toolchain import find_toolchain
+
+    tc = find_toolchain()
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(collect_facts, tc, directory, list(patterns), allow_errors=True)
+    pool.shutdown(wait=False)
+    return selection, future
+
+
+def _run_rules(args, result, pending=None) -> None:
+    """Source rules (goalloc.rules) add findings next to the sites they explain. If facts
+    cannot be had, the escape report stands and the failure is one line on stderr."""
+    import sys
+
+    from goalloc.errors import GoallocError
+
+    if pending is None:
+        pending = start_facts(args, result.directory, result.patterns)
+        if pending is None:
+            return
+    (select, exclude), future = pending
+    from goalloc.rules import run_rules
+    from goalloc.toolchain import find_toolchain
+
     try:
-        from goalloc.rules import integrate
-    except ImportError:
-        return
-    integrate(args, result)
+        facts = future.result()
+        result.findings = run_rules(facts, result.sites, go_version=find_toolchain().release_str,
+                                    assume_n=args.assume_n, select=select, exclude=exclude)
+    except GoallocError as exc:
+        print(f"goalloc: warning: source rules skipped: {exc}", file=sys.stderr)
+        result.rules_error = exc

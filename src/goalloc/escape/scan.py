@@ -44,6 +44,7 @@ class ScanResult:
     unparsed: int = 0  # compiler lines that are neither escape diagnostics nor known noise
     build_seconds: float = 0.0
     findings: list = field(default_factory=list)  # rule findings, when rules ran
+    rules_error: Exception | None = None  # why the rules could not run, when they could not
 
     @property
     def heap_sites(self) -> list[Site]:

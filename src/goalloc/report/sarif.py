@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -47,23 +46,13 @@ def _site_rules() -> list[dict]:
     } for cause, doc in CAUSE_DOCS.items()]
 
 
-def _finding_rules(findings) -> list[dict]:
-    seen = {}
-    for f in findings:
-        if f.rule in seen:
-            continue
-        rule = {"id": f.rule, "shortDescription": {"text": getattr(f, "title", "") or f.rule},
-                "defaultConfiguration": {"level": "warning"}}
-        doc = getattr(f, "doc", "")
-        if doc:
-            rule["fullDescription"] = {"text": doc}
-        seen[f.rule] = rule
-    return list(seen.values())
-
-
 def render(result, sites) -> str:
     rules = _site_rules()
-    finding_rules = _finding_rules(result.findings)
+    finding_rules = []
+    if result.findings:
+        from goalloc.report.findings_sarif import sarif_rules
+
+        finding_rules = sarif_rules({f.rule for f in result.findings})
     rule_index = {r["id"]: i for i, r in enumerate(rules + finding_rules)}
     results = []
     occurrences: Counter = Counter()
@@ -95,18 +84,15 @@ def render(result, sites) -> str:
                                        f"{st.expr} ({st.reason})" if st.reason else st.expr)}
                 for st in s.flow]}]}]
         results.append(res)
-    for f in result.findings:
-        msg = f.message
-        results.append({
-            "ruleId": f.rule,
-            "ruleIndex": rule_index[f.rule],
-            "level": "warning",
-            "message": {"text": msg},
-            "locations": [_location(f.file, f.line, f.col)],
-            "partialFingerprints": {"goallocFinding/v1": _fingerprint(
-                [f.rule, f.file, getattr(f, "function", "") or "", msg.split(":")[0]])},
-            "properties": _finding_properties(f),
-        })
+    if result.findings:
+        from goalloc.report.findings_sarif import sarif_result
+
+        for f in result.findings:
+            res = sarif_result(f)
+            res["ruleIndex"] = rule_index[f.rule]
+            res["partialFingerprints"] = {"goallocFinding/v1": _fingerprint(
+                [f.rule, f.file, f.function or "", f.message.split(":")[0]])}
+            results.append(res)
     run = {
         "tool": {"driver": {"name": "goalloc", "version": __version__,
                             "semanticVersion": __version__, "informationUri": INFO_URI,
@@ -127,12 +113,3 @@ def render(result, sites) -> str:
     run["invocations"] = [invocation]
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-def _finding_properties(f) -> dict:
-    props = {}
-    for key in ("fix", "estimate"):
-        value = getattr(f, key, None)
-        if value is not None:
-            props[key] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
-    return props

@@ -134,6 +134,11 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
         if s.note:
             out.append(f"    {st.dim('note:')} {s.note}")
         for f in findings_at.get((s.file, s.line), []):
+            # once, under the site it names (or the first heap site of its line)
+            named = [tuple(p) for p in (getattr(f, "sites", None) or [])]
+            if id(f) in shown_findings or (named and (s.file, s.line, s.col) not in named
+                                           and any(n[:2] == (s.file, s.line) for n in named)):
+                continue
             shown_findings.add(id(f))
             out.append(f"    {st.bold('finding ' + f.rule + ':')} {f.message}")
         copies = copies_of.get((s.file, s.line, s.col, s.expr), [])
