@@ -104,7 +104,7 @@ def test_sarif_is_valid_and_stable(capsys):
 def test_github_annotations(capsys):
     code, out, _ = run(["scan", "-C", CORPUS, "--format", "github", "--no-progress",
                         "--cause", "channel-send"], capsys)
-    lines = [ln for ln in out.splitlines() if ln.startswith("::")]
+    lines = [ln for ln in out.splitlines() if ln.startswith("::notice")]
     _, doc, _ = run(["scan", "-C", CORPUS, "--format", "json", "--no-progress",
                      "--cause", "channel-send"], capsys)
     assert len(lines) == len(json.loads(doc)["sites"]) == 4
@@ -227,8 +227,8 @@ def test_rules_run_with_scan(capsys):
     est = pre[0]["estimate"]
     assert est["before"]["allocations"] > est["after"]["allocations"] == 1
     # the escaping append the finding explains is one of scan's heap sites
-    site = next(s for s in doc["sites"] if [s["file"], s["line"], s["col"]] in
-                [list(x) for x in pre[0]["sites"]])
+    named = [(x["file"], x["line"], x["col"]) for x in pre[0]["sites"]]
+    site = next(s for s in doc["sites"] if (s["file"], s["line"], s["col"]) in named)
     assert site["verdict"] == "heap" and site["expr"] == "append"
     code, out, _ = run(["scan", "--example", "--format", "json", "--no-progress", "--no-rules"],
                        capsys)
