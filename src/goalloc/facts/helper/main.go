@@ -2328,6 +2328,8 @@ func (a *analyzer) countedBound(s *ast.ForStmt, l *Loop) ast.Expr {
 				}
 			}
 			set(paren(lt)+"+1", nil)
+		} else if oc != nil && *oc == 0 && extra == 0 {
+			set(lt, nil) // for i := n; i > 0; i--
 		} else {
 			t := paren(lt) + "-" + paren(ot)
 			if extra == 1 {

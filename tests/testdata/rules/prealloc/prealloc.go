@@ -57,6 +57,14 @@ func Down(vals []int) []int {
 	return rev
 }
 
+func Countdown(n int) []int {
+	var out []int
+	for i := n; i > 0; i-- {
+		out = append(out, i) // want "prealloc-slice"
+	}
+	return out
+}
+
 func Rows(groups [][]int) [][]int {
 	var out [][]int
 	for _, g := range groups {
@@ -274,6 +282,36 @@ func CallBound(load func() []Order) []int64 {
 		ids = append(ids, o.ID)
 	}
 	return ids
+}
+
+func TwoLoops(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		out = append(out, x)
+	}
+	for _, x := range xs {
+		out = append(out, -x)
+	}
+	return out
+}
+
+func Stride(xs []int) []int {
+	var out []int
+	for i := 0; i < len(xs); i += 2 {
+		out = append(out, xs[i])
+	}
+	return out
+}
+
+func InSwitch(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		switch {
+		case x > 0:
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func Labeled(groups [][]int) []int {
