@@ -52,6 +52,8 @@ def test_prealloc_message_fix_and_estimate(by_line):
                                 "make([]int64, 0, len(orders))")
     assert f.fix.replacement == "ids := make([]int64, 0, len(orders))"
     assert (f.fix.line, f.fix.col, f.fix.end_line, f.fix.end_col) == (12, 2, 12, 17)
+    # the escaping append the compiler reports is the site this finding explains
+    assert [(file, line) for file, line, _ in f.sites] == [("prealloc/prealloc.go", 14)]
     late = by_line[("prealloc/prealloc.go", 47, "prealloc-slice")]
     assert late.fix.replacement == "\txs = make([]int, 0, count)\n"  # bound known after decl
     assert (late.fix.line, late.fix.col) == (late.fix.end_line, late.fix.end_col) == (46, 1)

@@ -117,7 +117,8 @@ def _check_var(ctx: Context, pkg: dict, v: dict, loops: dict, appends: list[dict
     times = bound if per_iter == 1 else f"{per_iter}*{paren(bound)}"
     msg = (f"this loop appends {times} times to {v['name']} ({v['type']}): "
            f"{make_text}{saving or ' avoids the growth copies'}")
-    sites = [(s.file, s.line, s.col) for ap in appends for s in ctx.sites_at(ap["file"], ap["line"])]
+    sites = [(s.file, s.line, s.col) for ap in appends for s in ctx.sites_at(ap["file"], ap["line"])
+             if s.expr.startswith("append") or (s.kind == "slice" and s.col == ap["col"])]
     sites += [(s.file, s.line, s.col) for s in ctx.sites_at(v["file"], v["line"])
               if s.kind == "slice"]
     return Finding(rule=ID, file=first["file"], line=first["line"], col=first["col"],
