@@ -11,15 +11,19 @@ Light to import: protobuf is loaded only when a profile is decoded with it.
 from __future__ import annotations
 
 __all__ = ["read_profile", "parse_profile", "attribute", "attribute_sites", "diff",
-           "function_table", "link_sites", "source_kind", "KINDS"]
+           "function_table", "link_sites", "source_kind", "KINDS", "Profile", "Stack",
+           "ProfileSite", "Attribution", "FunctionRow"]
 
 
 def __getattr__(name):
     if name in ("read_profile", "parse_profile"):
         from goalloc.profiles import decode
         return getattr(decode, name)
+    if name in ("Profile", "Stack"):
+        from goalloc.profiles import model
+        return getattr(model, name)
     if name in ("attribute", "attribute_sites", "diff", "function_table", "source_kind",
-                "KINDS"):
+                "KINDS", "ProfileSite", "Attribution", "FunctionRow"):
         from goalloc.profiles import attribution
         return getattr(attribution, name)
     if name == "link_sites":

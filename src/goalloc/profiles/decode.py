@@ -618,11 +618,14 @@ def _build(raw: _Raw) -> Profile:
 
 
 def _split_labels(data: bytes) -> tuple[bytes, ...]:
+    """The label fields of the tail of a sample (what follows its packed ids and values)."""
     out = []
     for fn, wt, v in _fields(data, 0, len(data)):
-        if fn != 3 or wt != 2:
-            raise _Corrupt("unexpected field after a sample's labels")
-        out.append(bytes(data[v[0]:v[1]]))
+        if fn == 3 and wt == 2:
+            out.append(bytes(data[v[0]:v[1]]))
+        elif fn in (1, 2):
+            raise _Corrupt("a sample repeats its location or value list after its labels")
+        # other field numbers: unknown to this reader, skipped as protobuf requires
     return tuple(out)
 
 
