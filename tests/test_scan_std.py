@@ -32,7 +32,8 @@ def compiler_decisions(tc, pkg, cwd):
         if m and not m.group("msg").endswith(" in"):
             path = m.group("file")
             if not path.startswith("<") and not os.path.isabs(path):
-                path = os.path.normpath(os.path.join(cwd, path))
+                local = os.path.normpath(os.path.join(cwd, path))
+                path = local if os.path.exists(local) else os.path.join(tc.goroot, "src", path)
             got[(path, int(m.group("line")), int(m.group("col") or 0), m.group("msg"))] += 1
     return got
 
@@ -65,3 +66,6 @@ def test_std_package_decisions_one_for_one(pkg, tmp_path):
     assert heap == want_heap
     # parameters never count as sites
     assert not any(s.diagnostic.startswith("leaking param") for s in result.sites)
+    # every position names a file that exists, and every site knows its function
+    assert all(os.path.isfile(s.file) for s in result.sites if not s.file.startswith("<"))
+    assert all(s.function for s in result.sites)

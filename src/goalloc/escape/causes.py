@@ -20,7 +20,8 @@ _CONST = re.compile(r'^(?:-?\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F_
                     r"|`[^`]*`|'(?:[^'\\]|\\.)+'|true|false|nil)$")
 _STORE_REASONS = {"assign", "assign-pair", "key of map put", "value of map put",
                   "map literal key", "map literal value", "assign-pair-mapr",
-                  "assign-pair-receive", "assign-pair-dot-type", "star-equals", "dot-equals"}
+                  "assign-pair-receive", "assign-pair-dot-type", "star-equals", "dot-equals",
+                  "copied slice"}
 _CONTAINER_REASONS = {"struct literal element", "slice-literal-element",
                       "array literal element", "pointer literal"}
 
@@ -100,6 +101,20 @@ def _is_named_result(ctx: CauseContext, site: Site, name: str) -> bool:
     return any(name in span.results for span in chain[-1:])
 
 
+def _without_flow(site: Site, ctx: CauseContext) -> Decision | None:
+    """Some decisions come with no -m=2 explanation: a value handed to panic, and package
+    variable initializers. The source line says which."""
+    src = ctx.source_for(site.file)
+    if src is None:
+        return None
+    if not src.enclosing(site.line, site.col):
+        return Decision("stored-in-heap", None, "package variable")
+    before = src.text_before(site.line, site.col)
+    if re.search(r"\bpanic\(", before):
+        return Decision("call-argument", None, "panic")
+    return None
+
+
 def is_constant(expr: str) -> bool:
     return bool(_CONST.match(expr.strip()))
 
@@ -165,6 +180,10 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
     for s in steps:
         if s.reason == "send":
             return Decision("channel-send", s)
+    if not steps:
+        unexplained = _without_flow(site, ctx)
+        if unexplained is not None:
+            return unexplained
     if root == "{heap}":
         if last is None:
             return Decision("append-growth" if site.expr.startswith("append") else "other")

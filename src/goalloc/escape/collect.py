@@ -75,7 +75,9 @@ class _Progress:
 
 
 def run_build(toolchain: Toolchain, patterns: list[str], cwd: str, tags: str | None = None,
-              progress: bool | None = None) -> BuildOutput:
+              progress: bool | None = None, on_package=None) -> BuildOutput:
+    """Run the compiler. With ``on_package``, each package's output is handed over as soon as
+    it is complete and not kept (scanning all of std holds one package at a time)."""
     use_json = toolchain.release >= (1, 24)
     if progress is None:
         progress = sys.stderr.isatty()
@@ -83,30 +85,57 @@ def run_build(toolchain: Toolchain, patterns: list[str], cwd: str, tags: str | N
     start = time.monotonic()
     import subprocess
 
+    packages: dict[str, PackageOutput] = {}
+
+    def emit(pkg: PackageOutput) -> None:
+        ticker.package_done(pkg.import_path)
+        if on_package is None or pkg.failed:
+            packages[pkg.import_path] = pkg
+        if on_package is not None:
+            on_package(pkg)
+
     proc = toolchain.popen(build_args(patterns, tags, use_json), cwd=cwd,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            encoding="utf-8", errors="replace")
     if use_json:
         # stderr is small (go command failures); read it after stdout to keep this simple.
-        packages, setup = _read_json(proc.stdout, ticker)
+        setup = _read_json(proc.stdout, emit)
         stderr = proc.stderr.read()
         setup += [line for line in stderr.splitlines() if line.strip()]
     else:
         stdout_text = proc.stdout.read()
         stderr = proc.stderr.read()
-        packages, setup = _read_text(stderr.splitlines(), ticker)
+        found, setup = _read_text(stderr.splitlines())
         setup += [line for line in stdout_text.splitlines() if line.strip()]
+        if proc.wait() != 0:
+            _mark_text_failures(found)
+        for pkg in found.values():
+            emit(pkg)
     rc = proc.wait()
     ticker.finish()
-    if not use_json and rc != 0:
-        _mark_text_failures(packages)
     return BuildOutput(packages, setup, rc, cwd, time.monotonic() - start)
 
 
-def _read_json(stream, ticker: _Progress):
-    packages: dict[str, PackageOutput] = {}
+# A package's output arrives as one or more build-output events, a failure ends with
+# build-fail. Output of another package in between is rare; a package is taken as complete
+# (and successful) once this many events for other packages have passed.
+_SETTLE_EVENTS = 32
+
+
+def _read_json(stream, emit) -> list[str]:
     setup: list[str] = []
-    pending: dict[str, list[str]] = {}
+    pending: dict[str, list] = {}  # path -> [chunks, events seen since its last chunk]
+
+    def flush(path: str, failed: bool) -> None:
+        chunks = pending.pop(path, [[], 0])[0]
+        text = "".join(chunks)
+        if text.startswith("# "):
+            pkg = _package_from_text(path, text)
+            pkg.failed = failed
+            emit(pkg)
+        elif text.strip():
+            setup.extend(line for line in text.splitlines() if line.strip())
+
     for raw in stream:
         if not raw.startswith("{"):
             setup.append(raw.rstrip("\n"))
@@ -118,26 +147,22 @@ def _read_json(stream, ticker: _Progress):
             continue
         path = event.get("ImportPath", "")
         action = event.get("Action")
+        for other in [p for p, st in pending.items() if p != path]:
+            pending[other][1] += 1
+            if pending[other][1] > _SETTLE_EVENTS:
+                flush(other, False)
         if action == "build-output":
-            pending.setdefault(path, []).append(event.get("Output", ""))
+            entry = pending.setdefault(path, [[], 0])
+            entry[0].append(event.get("Output", ""))
+            entry[1] = 0
         elif action == "build-fail":
-            text = "".join(pending.pop(path, []))
-            if text.startswith("# "):
-                pkg = _package_from_text(path, text)
-                pkg.failed = True
-                packages[pkg.import_path] = pkg
+            if path in pending:
+                flush(path, True)
             else:
-                setup += [line for line in text.splitlines() if line.strip()]
-            ticker.package_done(path)
-    for path, chunks in pending.items():
-        text = "".join(chunks)
-        if text.startswith("# "):
-            pkg = _package_from_text(path, text)
-            packages[pkg.import_path] = pkg
-            ticker.package_done(path)
-        else:
-            setup += [line for line in text.splitlines() if line.strip()]
-    return packages, setup
+                emit(PackageOutput(path, [], failed=True))
+    for path in list(pending):
+        flush(path, False)
+    return setup
 
 
 def _package_from_text(path: str, text: str) -> PackageOutput:
@@ -147,7 +172,7 @@ def _package_from_text(path: str, text: str) -> PackageOutput:
     return PackageOutput(header.split(" ")[0] or path, [ln for ln in lines[1:] if ln])
 
 
-def _read_text(lines: list[str], ticker: _Progress):
+def _read_text(lines: list[str]):
     packages: dict[str, PackageOutput] = {}
     setup: list[str] = []
     current: PackageOutput | None = None
@@ -155,7 +180,6 @@ def _read_text(lines: list[str], ticker: _Progress):
         if line.startswith("# "):
             name = line[2:].strip().split(" ")[0]
             current = packages.setdefault(name, PackageOutput(name))
-            ticker.package_done(name)
             continue
         if current is None:
             if line.strip():

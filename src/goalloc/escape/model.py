@@ -17,7 +17,7 @@ CAUSES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     file: str  # relative to the module root; absolute outside it
     line: int
@@ -27,7 +27,7 @@ class Position:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass
+@dataclass(slots=True)
 class FlowStep:
     """One ``from EXPR (REASON) at POS`` line of a ``-m=2`` flow, with the flow it belongs to."""
 
@@ -40,7 +40,7 @@ class FlowStep:
     text: str = ""  # the source line at this position, stripped
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     package: str
     file: str
@@ -79,7 +79,7 @@ class Site:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Param:
     package: str
     file: str

@@ -9,7 +9,6 @@ first character, a binary operator at the operator.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 
@@ -33,10 +32,7 @@ def _imports(data: bytes) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
-def _decl_pattern(short: str):
-    return re.compile(rb"^func\s*(?:\([^)]*\)\s*)?" + re.escape(short.encode()) + rb"\s*[\[(]",
-                      re.M)
+_DECL = re.compile(rb"^func\s*(?:\([^)]*\)\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*[\[(]", re.M)
 
 
 def _package_name(data: bytes) -> str:
@@ -79,7 +75,13 @@ class OriginFinder:
         self.load_source = load_source  # absolute path -> GoFile | None (cached)
         self._dir_files: dict[str, list[str]] = {}
         self._found: dict[tuple, tuple] = {}
+        self._decls: dict[str, dict[str, list[str]]] = {}
         self._imports: dict[str, dict] = {}
+
+    def release(self) -> None:
+        """Forget what points into released sources; directory listings stay."""
+        self._found.clear()
+        self._imports.clear()
 
     def imports_of(self, f) -> dict[str, str]:
         if f.path not in self._imports:
@@ -117,20 +119,27 @@ class OriginFinder:
             self._dir_files[directory] = [os.path.join(directory, n) for n in names]
         return self._dir_files[directory]
 
+    def _declarations(self, directory: str) -> dict[str, list[str]]:
+        """Function name (last part) -> files declaring it, one read of the directory."""
+        index = self._decls.get(directory)
+        if index is None:
+            index = self._decls[directory] = {}
+            for path in self._files(directory):
+                try:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+                except OSError:
+                    continue
+                for m in _DECL.finditer(data):
+                    index.setdefault(m.group(1).decode(), []).append(path)
+        return index
+
     def _find_func(self, directory: str, name: str):
         key = (directory, name)
         if key in self._found:
             return self._found[key]
         found = (None, None)
-        # Index only the file that declares it: a byte search first, the tokenizer after.
-        decl = _decl_pattern(name.rsplit(".", 1)[-1])
-        for path in self._files(directory):
-            try:
-                with open(path, "rb") as fh:
-                    if not decl.search(fh.read()):
-                        continue
-            except OSError:
-                continue
+        for path in self._declarations(directory).get(name.rsplit(".", 1)[-1], []):
             f = self.load_source(path)
             span = next((sp for sp in (f.funcs if f else []) if sp.name == name and sp.body_start >= 0),
                         None)

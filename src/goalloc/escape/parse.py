@@ -33,7 +33,6 @@ _LEAK = re.compile(r"^leaking param(?P<content> content)?: (?P<name>\S+)"
 _UINTPTR = re.compile(r"^(?:assuming (?P<a>\S+) is unsafe uintptr"
                       r"|marking (?P<m>\S+) as escaping (?P<dots>\.\.\.)?uintptr)$")
 _ZEROCOPY = "zero-copy string->[]byte conversion"
-_INLINING = re.compile(r"^inlining call to (?P<func>.+)$")
 _CAPTURE = re.compile(r"^(?P<func>\S+) capturing by (?P<how>value|ref): (?P<name>\S+) ")
 
 
@@ -136,22 +135,22 @@ def parse_lines(lines) -> PackageDiagnostics:
                 current.truncated = True
                 continue
         current = None
-        m = _HEADER_ESC.match(msg)
+        # Cheap prefix tests first: inlining lines are most of the output and the longest.
+        if msg.startswith(("can inline ", "cannot inline ")):
+            continue
+        if msg.startswith("inlining call to "):
+            out.inlined_calls.setdefault(pos, []).append(msg[len("inlining call to "):])
+            continue
+        m = _HEADER_ESC.match(msg) if msg.endswith(":") else None
         if m:
             current = Explanation(pos, "escape", m.group("expr"), m.group("func") or "")
             explanations.append(current)
             continue
-        m = _HEADER_PARAM.match(msg)
+        m = _HEADER_PARAM.match(msg) if msg.startswith("parameter ") else None
         if m:
             current = Explanation(pos, "param", m.group("name"), m.group("func") or "",
                                   root=m.group("root"), derefs=int(m.group("derefs")))
             explanations.append(current)
-            continue
-        m = _INLINING.match(msg)
-        if m:
-            out.inlined_calls.setdefault(pos, []).append(m.group("func"))
-            continue
-        if msg.startswith(("can inline ", "cannot inline ")):
             continue
         m = _MOVED.match(msg)
         if m:

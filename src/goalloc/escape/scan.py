@@ -57,12 +57,14 @@ _QUALIFIED = re.compile(r"(?:^|[^A-Za-z0-9_.])(?:[a-z][a-z0-9_]*)\.[a-z_~][A-Za-
 class _Files:
     """Resolves printed paths and loads sources, once each."""
 
-    def __init__(self, cwd: str, module_root: str | None):
+    def __init__(self, cwd: str, module_root: str | None, goroot: str = ""):
         self.cwd = cwd
+        self.goroot_src = os.path.join(goroot, "src") if goroot else ""
         self.module_root = module_root
         self._rel: dict[str, str] = {}
         self._abs: dict[str, str] = {}
         self._src: dict[str, source.GoFile | None] = {}
+        self._lines: dict[tuple, str] = {}  # one str per source line, shared by flow steps
 
     def resolve(self, printed: str) -> str:
         rel = self._rel.get(printed)
@@ -74,6 +76,10 @@ class _Files:
         else:
             absolute = printed if os.path.isabs(printed) else os.path.normpath(
                 os.path.join(self.cwd, printed))
+            # Some standard-library packages are printed relative to GOROOT/src.
+            if (not os.path.isabs(printed) and self.goroot_src and not os.path.exists(absolute)
+                    and os.path.exists(os.path.join(self.goroot_src, printed))):
+                absolute = os.path.join(self.goroot_src, printed)
             rel = absolute
             if self.module_root:
                 r = os.path.relpath(absolute, self.module_root)
@@ -85,6 +91,18 @@ class _Files:
 
     def absolute(self, rel: str) -> str:
         return self._abs.get(rel, rel)
+
+    def release(self) -> None:
+        self._src.clear()
+        self._lines.clear()
+
+    def line_text(self, rel: str, line: int) -> str:
+        key = (rel, line)
+        text = self._lines.get(key)
+        if text is None:
+            src = self.source(rel)
+            text = self._lines[key] = src.line_text(line).strip() if src else ""
+        return text
 
     def load_absolute(self, absolute: str) -> source.GoFile | None:
         return self.source(self.resolve(absolute))
@@ -154,39 +172,51 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
     if module_root is None and any(collect.is_relative_pattern(p) for p in patterns):
         raise InputError(f"not a Go module: no go.mod in {cwd} or any parent directory "
                          "(standard-library packages such as 'fmt' can be scanned from anywhere)")
-    build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress)
-    if not build.packages and build.setup_errors:
-        raise collect.setup_error(build.setup_errors)
-    if build.returncode != 0 and not build.packages:
-        raise InputError("go build failed and printed nothing")
-    if build.setup_errors and build.returncode != 0 and not any(p.failed for p in build.packages.values()):
-        raise collect.setup_error(build.setup_errors)
-
     result = ScanResult(toolchain.version, toolchain.goos, toolchain.goarch, cwd, module_root,
-                        list(patterns), build_seconds=build.seconds)
-    files = _Files(cwd, module_root)
+                        list(patterns))
+    files = _Files(cwd, module_root, toolchain.goroot)
     info = _PackageInfo(files)
     origins = OriginFinder(toolchain.goroot, module_root, files.load_absolute)
-    for pkg in build.packages.values():
+
+    def on_package(pkg) -> None:
         if pkg.failed:
-            result.failed_packages.append(pkg.import_path)
-            for line in pkg.lines:
-                pos = re.match(r"^(.+?):(\d+):(?:(\d+):)? (.*)$", line)
-                if pos:
-                    result.errors.append(CompileError(pkg.import_path, pos.group(4),
-                                                      files.resolve(pos.group(1)),
-                                                      int(pos.group(2)), int(pos.group(3) or 0)))
-                else:
-                    result.errors.append(CompileError(pkg.import_path, line))
-            continue
+            _record_failure(pkg, files, result)
+            return
         result.packages.append(pkg.import_path)
-        _build_package(pkg.import_path, pkg.lines, files, info, origins, result)
-    _derive_causes(result, files)
+        sites, explanations = _build_package(pkg.import_path, pkg.lines, files, info, origins,
+                                             result)
+        _derive_causes(sites, explanations, files)
+        # One package at a time: its sources are not needed again.
+        files.release()
+        origins.release()
+
+    build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
+                              on_package=on_package)
+    result.build_seconds = build.seconds
+    seen = result.packages or result.failed_packages
+    if not seen and build.setup_errors:
+        raise collect.setup_error(build.setup_errors)
+    if build.returncode != 0 and not seen:
+        raise InputError("go build failed and printed nothing")
+    if build.setup_errors and build.returncode != 0 and not result.failed_packages:
+        raise collect.setup_error(build.setup_errors)
     return result
 
 
+def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
+    result.failed_packages.append(pkg.import_path)
+    for line in pkg.lines:
+        pos = re.match(r"^(.+?):(\d+):(?:(\d+):)? (.*)$", line)
+        if pos:
+            result.errors.append(CompileError(pkg.import_path, pos.group(4),
+                                              files.resolve(pos.group(1)),
+                                              int(pos.group(2)), int(pos.group(3) or 0)))
+        else:
+            result.errors.append(CompileError(pkg.import_path, line))
+
+
 def _build_package(import_path: str, lines: list[str], files: _Files, info: _PackageInfo,
-                   origins: OriginFinder, result: ScanResult) -> None:
+                   origins: OriginFinder, result: ScanResult) -> tuple[list[Site], dict]:
     diag = parse_lines(lines)
     result.unparsed += sum(1 for _, msg in diag.other if "bounds check" not in msg)
     inlined_at = {(files.resolve(p[0]), p[1], p[2]): callees
@@ -199,7 +229,7 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
         line, col = summary.pos[1], summary.pos[2]
         src = files.source(rel)
         fn_from_header = summary.explanations[0].func if summary.explanations else ""
-        function = fn_from_header or (src.function_at(line, col) if src else "")
+        function = fn_from_header or _function_at(src, rel, line, col)
         if summary.kind in ("leak", "uintptr") or (
                 summary.kind == "stack" and src is not None and src.is_param(line, col)):
             result.params.append(_param(import_path, rel, line, col, function, summary))
@@ -221,13 +251,13 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
             leak = "heap" if ex.root == "{heap}" else (
                 "result" if ex.root.startswith("~") else "storage")
             src = files.source(rel)
-            function = ex.func or (src.function_at(line, col) if src else "")
+            function = ex.func or _function_at(src, rel, line, col)
             result.params.append(Param(import_path, rel, line, col, function, ex.expr, leak,
                                        diagnostic=f"leaks to {ex.root} (explained only, -m=2)"))
             continue
         named, methods = info.decls(rel) if rel[:1] != "<" else ({}, frozenset())
         src = files.source(rel)
-        site = Site(import_path, rel, line, col, ex.func or (src.function_at(line, col) if src else ""),
+        site = Site(import_path, rel, line, col, ex.func or _function_at(src, rel, line, col),
                     ex.expr,
                     kinds.classify(ex.expr, "heap", named, methods), "heap",
                     diagnostic="escapes to heap (go/defer wrapper; explained only, -m=2)")
@@ -255,9 +285,15 @@ def _build_package(import_path: str, lines: list[str], files: _Files, info: _Pac
                 if found is not None:
                     s.origin = Position(files.resolve(found.file), found.line, found.col)
 
-    for s in pkg_sites:
-        s._explanations = explanations_of.get(id(s), [])  # type: ignore[attr-defined]
     result.sites.extend(pkg_sites)
+    return pkg_sites, explanations_of
+
+
+def _function_at(src, rel: str, line: int, col: int) -> str:
+    if src is not None:
+        return src.function_at(line, col)
+    # compiler-made wrappers have no source; the compiler names them only in -m=2 headers
+    return "<autogenerated>" if rel.startswith("<") else ""
 
 
 def _param(import_path: str, rel: str, line: int, col: int, function: str,
@@ -287,9 +323,10 @@ def _steps(ex: Explanation, files: _Files) -> list[Step]:
     return out
 
 
-def _derive_causes(result: ScanResult, files: _Files) -> None:
+def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None:
+    """Causes of one package's sites (a cause may look up another site of the package)."""
     index: dict[tuple, list[Site]] = {}
-    for s in result.sites:
+    for s in sites:
         if s.verdict == "heap":
             index.setdefault((s.function, s.expr), []).append(s)
     memo: dict[int, Decision] = {}
@@ -317,7 +354,7 @@ def _derive_causes(result: ScanResult, files: _Files) -> None:
         if key in in_progress:
             return Decision("other")
         in_progress.add(key)
-        exps = getattr(site, "_explanations", [])
+        exps = explanations.get(id(site), [])
         paths = [_steps(ex, files) for ex in exps]
         roots = [ex.flows[-1][0] if ex.flows else "" for ex in exps]
         d = derive(site, paths, roots, ctx, depth)
@@ -326,8 +363,8 @@ def _derive_causes(result: ScanResult, files: _Files) -> None:
         in_progress.discard(key)
         return d
 
-    for site in result.sites:
-        exps = getattr(site, "_explanations", [])
+    for site in sites:
+        exps = explanations.get(id(site), [])
         site.flow = [
             FlowStep(st.file, st.line, st.col, st.reason, st.expr, f"{st.dst} ← {st.src}",
                      _line_text(files, st.file, st.line))
@@ -342,14 +379,10 @@ def _derive_causes(result: ScanResult, files: _Files) -> None:
         note = advice.cost_note(site)
         if note:
             site.note = note
-    for site in result.sites:
-        if hasattr(site, "_explanations"):
-            del site._explanations  # type: ignore[attr-defined]
 
 
 def _line_text(files: _Files, rel: str, line: int) -> str:
-    src = files.source(rel)
-    return src.line_text(line).strip() if src else ""
+    return files.line_text(rel, line)
 
 
 def raise_for_compile_errors(result: ScanResult) -> None:

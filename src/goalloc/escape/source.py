@@ -98,7 +98,8 @@ class GoFile:
 
     def function_at(self, line: int, col: int) -> str:
         chain = self.enclosing(line, col)
-        return chain[-1].name if chain else ""
+        # package-level initializers are compiled into the package's init function
+        return chain[-1].name if chain else "init"
 
     def literal_starter(self, line: int, col: int) -> str:
         """'go'/'defer' if the innermost func literal around the position is run by one."""
@@ -137,6 +138,8 @@ class GoFile:
                     continue
             i += 1
         self.funcs = top
+        # The token lists are only needed while indexing.
+        del self._tokens, self._match, self._offsets
 
     def _group_end(self, i: int) -> int:
         return self._match.get(i, len(self._tokens) - 1)
@@ -168,6 +171,16 @@ class GoFile:
 
     def _mark_params_text(self, start: int, end: int) -> None:
         text = self.data[start:end]
+        if not text.strip():
+            return
+        if not any(c in text for c in (b"(", b"[", b"{", b"/")):
+            # the common case: no nested brackets or comments, split on commas directly
+            items, off = [], 0
+            for chunk in text.split(b","):
+                items.append((off, chunk))
+                off += len(chunk) + 1
+            self._mark_items(start, items)
+            return
         # Split at top-level commas (brackets inside types are skipped).
         items: list[tuple[int, bytes]] = []
         depth = 0
@@ -192,6 +205,9 @@ class GoFile:
                 item_start = k + 1
             k += 1
         items.append((item_start, text[item_start:]))
+        self._mark_items(start, items)
+
+    def _mark_items(self, start: int, items: list) -> None:
         # Go: either every item has a name, or none does. Items like "a, b int": "a" alone.
         has_names = any(self._PARAM_ITEM.match(chunk) for _, chunk in items)
         if not has_names:
