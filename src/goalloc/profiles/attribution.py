@@ -322,25 +322,28 @@ def _location_frames(prof: Profile) -> dict[int, list[Frame]]:
 def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str, int]]:
     """Flat and cum per function name, as ``go tool pprof -top -nodefraction=0`` computes them:
     inlined frames are functions of their own, a function counts once per sample in cum."""
-    from itertools import chain
-
-    names_of = {lid: tuple(f.function for f in frames)
-                for lid, frames in _location_frames(prof).items()}
-    get = names_of.__getitem__
     by_ids: dict[tuple, int] = {}
     for st in prof.stacks:
         v = st.values[index]
         if v:
             by_ids[st.location_ids] = by_ids.get(st.location_ids, 0) + v
+    return _flat_cum(prof, by_ids)
+
+
+def _flat_cum(prof: Profile, by_ids: dict) -> tuple[dict[str, int], dict[str, int]]:
+    from itertools import chain
+
+    names_of = {lid: tuple(f.function for f in frames)
+                for lid, frames in _location_frames(prof).items()}
+    get = names_of.__getitem__
     flat: dict[str, int] = {}
     cum: dict[str, int] = {}
     for ids, v in by_ids.items():
         if not v or not ids:
             continue
-        seen = set(chain.from_iterable(map(get, ids)))
         leaf = names_of[ids[0]][0]
         flat[leaf] = flat.get(leaf, 0) + v
-        for nm in seen:
+        for nm in set(chain.from_iterable(map(get, ids))):
             cum[nm] = cum.get(nm, 0) + v
     return flat, cum
 
@@ -404,60 +407,117 @@ def attribute(prof: Profile, sample_index: str | int | None = None,
     """Totals, the pprof-equivalent function table and the allocation sites of a profile."""
     index = prof.sample_index(sample_index)
     types = [st.type for st in prof.sample_types]
-    totals = {t: 0 for t in types}
-    for st in prof.stacks:
-        for t, v in zip(types, st.values):
-            totals[t] += v
-    flat, cum = function_table(prof, index)
+    by_ids: dict[tuple, int] = {}
+    sites, totals = _sites_pass(prof, SourceResolver(source_root), index, by_ids)
+    flat, cum = _flat_cum(prof, by_ids)
     functions = [FunctionRow(n, flat.get(n, 0), c) for n, c in cum.items()]
     functions.sort(key=lambda r: (-abs(r.flat), -abs(r.cum), r.name))
-    sites = attribute_sites(prof, source_root)
-    return Attribution(prof, index, totals, functions, sites)
+    return Attribution(prof, index, dict(zip(types, totals)), functions, sites)
 
 
 def attribute_sites(prof: Profile, source_root: str | None = None,
                     resolver: SourceResolver | None = None) -> list[ProfileSite]:
-    resolver = resolver or SourceResolver(source_root)
+    """The allocation sites of a profile, every sample type summed per site."""
+    return _sites_pass(prof, resolver or SourceResolver(source_root), None, None)[0]
+
+
+def _sites_pass(prof: Profile, resolver: SourceResolver, index: int | None,
+                by_ids: dict | None) -> tuple[list[ProfileSite], list[int]]:
+    """One pass over the stacks: sites, totals, and (when ``by_ids`` is given) the value of
+    ``index`` summed per distinct stack for the function table."""
     loc_frames = _location_frames(prof)
     types = [st.type for st in prof.sample_types]
+    n = len(types)
     obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
     space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
     goroots = goroot_prefixes(prof)
     user_cache: dict = {}
+    loc_user: dict[int, bool] = {}
+
+    def location_has_user(lid: int) -> bool:
+        has = loc_user.get(lid)
+        if has is None:
+            has = False
+            for f in loc_frames[lid]:
+                if is_runtime(f.function):
+                    continue
+                key = (f.function, f.file)
+                u = user_cache.get(key)
+                if u is None:
+                    u = user_cache[key] = (resolver.under_root(f.file)
+                                           or not _is_std(f.function, f.file, goroots))
+                if u:
+                    has = True
+                    break
+            loc_user[lid] = has
+        return has
+
     per_ids: dict[tuple, tuple] = {}
-    sites: dict[tuple, ProfileSite] = {}
+    sites: dict[tuple, tuple] = {}
+    totals = [0] * n
     for st in prof.stacks:
-        if not st.location_ids or not any(st.values):
+        sv = st.values
+        ids = st.location_ids
+        if n == 4:
+            totals[0] += sv[0]
+            totals[1] += sv[1]
+            totals[2] += sv[2]
+            totals[3] += sv[3]
+        else:
+            for k in range(n):
+                totals[k] += sv[k]
+        if not ids or not any(sv):
             continue
-        info = per_ids.get(st.location_ids)
+        if by_ids is not None:
+            v = sv[index]
+            if v:
+                by_ids[ids] = by_ids.get(ids, 0) + v
+        info = per_ids.get(ids)
         if info is None:
+            # Frames up to the first location with user code are all attribution looks at.
             frames = []
-            for lid in st.location_ids:
+            for lid in ids:
                 frames.extend(loc_frames[lid])
+                if location_has_user(lid):
+                    break
             site, entry, callee, user, kind, kind_from, text = _attribute_stack(
                 frames, resolver, goroots, user_cache)
             rel = resolver.relative(site.file)
             key = (site.function, rel, site.line, kind)
-            ps = sites.get(key)
-            if ps is None:
-                ps = sites[key] = ProfileSite(
+            info = sites.get(key)
+            if info is None:
+                ps = ProfileSite(
                     function=site.function, file=rel, line=site.line, kind=kind,
-                    values={t: 0 for t in types}, samples=0, entry=entry, callee=callee,
+                    values={}, samples=0, entry=entry, callee=callee,
                     user=user, kind_from=kind_from, profile_file=site.file,
                     source=text.strip() if text else None)
-            info = per_ids[st.location_ids] = (ps,)
-        ps = info[0]
-        for t, v in zip(types, st.values):
-            ps.values[t] += v
+                info = sites[key] = (ps, [0] * n)
+            per_ids[ids] = info
+        ps, acc = info
+        if n == 4:
+            acc[0] += sv[0]
+            acc[1] += sv[1]
+            acc[2] += sv[2]
+            acc[3] += sv[3]
+        else:
+            for k in range(n):
+                acc[k] += sv[k]
         ps.samples += st.count
-        for key_, size, _unit in st.num_labels:
-            if key_ == "bytes":
-                acc = ps.sizes.setdefault(size, [0, 0])
-                if obj_i is not None:
-                    acc[0] += st.values[obj_i]
-                if space_i is not None:
-                    acc[1] += st.values[space_i]
-    return list(sites.values())
+        if st.num_labels:
+            for key_, size, _unit in st.num_labels:
+                if key_ == "bytes":
+                    sz = ps.sizes.get(size)
+                    if sz is None:
+                        sz = ps.sizes[size] = [0, 0]
+                    if obj_i is not None:
+                        sz[0] += sv[obj_i]
+                    if space_i is not None:
+                        sz[1] += sv[space_i]
+    out = []
+    for ps, acc in sites.values():
+        ps.values = dict(zip(types, acc))
+        out.append(ps)
+    return out, totals
 
 
 def _index_of(types: list[str], names: tuple[str, ...]) -> int | None:
