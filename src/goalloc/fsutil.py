@@ -15,6 +15,18 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     A crash or a full disk leaves the old file as it was.
     """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device or a pipe (-o /dev/null, -o /dev/stdout): renaming over it would replace
+        # the device node itself, so write into it.
+        if target.is_dir():
+            raise InputError(f"cannot write {target}: it is a directory")
+        try:
+            with open(target, "wb" if isinstance(data, bytes) else "w",
+                      **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror}") from None
+        return
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: directory {directory} does not exist")

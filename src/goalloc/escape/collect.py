@@ -24,6 +24,21 @@ class PackageOutput:
     import_path: str
     lines: list[str] = field(default_factory=list)
     failed: bool = False
+    text: str = ""  # the output after the "# pkg" header, when kept whole
+
+    def iter_lines(self):
+        """The output's lines; a large output (go/types prints 68 MB) is not split at once."""
+        if self.lines:
+            yield from self.lines
+            return
+        text, start = self.text, 0
+        while start < len(text):
+            end = text.find("\n", start)
+            if end < 0:
+                end = len(text)
+            if end > start:
+                yield text[start:end]
+            start = end + 1
 
 
 @dataclass
@@ -128,7 +143,8 @@ def _read_json(stream, emit) -> list[str]:
 
     def flush(path: str, failed: bool) -> None:
         chunks = pending.pop(path, [[], 0])[0]
-        text = "".join(chunks)
+        text = chunks[0] if len(chunks) == 1 else "".join(chunks)
+        del chunks
         if text.startswith("# "):
             pkg = _package_from_text(path, text)
             pkg.failed = failed
@@ -166,10 +182,12 @@ def _read_json(stream, emit) -> list[str]:
 
 
 def _package_from_text(path: str, text: str) -> PackageOutput:
-    lines = text.splitlines()
-    header = lines[0][2:].strip() if lines and lines[0].startswith("# ") else path
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    header = first[2:].strip() if first.startswith("# ") else path
+    body = "" if first_end < 0 else text[first_end + 1:]
     # "# pkg [pkg.test]" for test variants: keep the first word.
-    return PackageOutput(header.split(" ")[0] or path, [ln for ln in lines[1:] if ln])
+    return PackageOutput(header.split(" ")[0] or path, text=body)
 
 
 def _read_text(lines: list[str]):
@@ -198,7 +216,7 @@ _DIAGNOSTIC_HINTS = ("escapes to heap", "does not escape", "moved to heap", "lea
 def _mark_text_failures(packages: dict[str, PackageOutput]) -> None:
     """Without -json, a package failed when it printed lines that are not diagnostics."""
     for pkg in packages.values():
-        for line in pkg.lines:
+        for line in pkg.iter_lines():
             if not any(h in line for h in _DIAGNOSTIC_HINTS):
                 pkg.failed = True
                 break

@@ -121,6 +121,9 @@ def parse_lines(lines) -> PackageDiagnostics:
             continue
         pos, msg = parsed
         if current is not None and msg.startswith(" "):
+            if current.kind == "param":
+                # Parameter flows are not kept (params carry no flow); go/types prints 770k.
+                continue
             m = _FROM.match(msg)
             if m:
                 dst, src = current.flows[-1] if current.flows else ("", "")

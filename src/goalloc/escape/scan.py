@@ -183,7 +183,7 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
             _record_failure(pkg, files, result)
             return
         result.packages.append(pkg.import_path)
-        sites, explanations = _build_package(pkg.import_path, pkg.lines, files, info, origins,
+        sites, explanations = _build_package(pkg.import_path, pkg.iter_lines(), files, info, origins,
                                              result)
         _derive_causes(sites, explanations, files)
         # One package at a time: its sources are not needed again.
@@ -205,7 +205,7 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
 
 def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
     result.failed_packages.append(pkg.import_path)
-    for line in pkg.lines:
+    for line in pkg.iter_lines():
         pos = re.match(r"^(.+?):(\d+):(?:(\d+):)? (.*)$", line)
         if pos:
             result.errors.append(CompileError(pkg.import_path, pos.group(4),
@@ -215,7 +215,7 @@ def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
             result.errors.append(CompileError(pkg.import_path, line))
 
 
-def _build_package(import_path: str, lines: list[str], files: _Files, info: _PackageInfo,
+def _build_package(import_path: str, lines, files: _Files, info: _PackageInfo,
                    origins: OriginFinder, result: ScanResult) -> tuple[list[Site], dict]:
     diag = parse_lines(lines)
     result.unparsed += sum(1 for _, msg in diag.other if "bounds check" not in msg)
