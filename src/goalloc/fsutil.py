@@ -4,55 +4,65 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from goalloc.errors import InputError
 
 
-def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory, then rename.
+@contextmanager
+def atomic_open(path: str | os.PathLike, binary: bool = False):
+    """A file handle whose content replaces ``path`` only when the block succeeds.
 
-    A crash or a full disk leaves the old file as it was.
+    Regular files are written to a temporary file in the same directory and renamed, so a
+    crash or a full disk leaves the old file as it was. A device or a pipe (``-o /dev/null``)
+    is written in place: renaming over it would replace the device node itself.
     """
     target = Path(path)
+    mode = "wb" if binary else "w"
+    kwargs = {} if binary else {"encoding": "utf-8"}
     if target.exists() and not target.is_file():
-        # A device or a pipe (-o /dev/null, -o /dev/stdout): renaming over it would replace
-        # the device node itself, so write into it.
         if target.is_dir():
             raise InputError(f"cannot write {target}: it is a directory")
         try:
-            with open(target, "wb" if isinstance(data, bytes) else "w",
-                      **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
-                fh.write(data)
+            fh = open(target, mode, **kwargs)
         except OSError as exc:
             raise InputError(f"cannot write {target}: {exc.strerror}") from None
+        with fh:
+            yield fh
         return
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: directory {directory} does not exist")
-    mode = "wb" if isinstance(data, bytes) else "w"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise InputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through :func:`atomic_open`."""
+    with atomic_open(path, binary=isinstance(data, bytes)) as fh:
+        fh.write(data)
 
 
 def read_text(path: str | os.PathLike, what: str = "file") -> str:

@@ -167,10 +167,13 @@ def run(args) -> int:
                                  ("kind", sorted(kinds) if kinds else None),
                                  ("cause", sorted(causes) if causes else None),
                                  ("package", args.package)) if v}
+    text = None
     if args.format == "json":
         from goalloc.report import scan_json
+        from goalloc.report.output import open_output
 
-        text = scan_json.render(result, sites, filters)
+        with open_output(args.output) as fh:
+            scan_json.write(result, sites, fh, filters)
     elif args.format == "sarif":
         from goalloc.report import sarif
 
@@ -184,7 +187,8 @@ def run(args) -> int:
 
         color = not args.output and scan_text.use_color()
         text = scan_text.render(result, sites, verbose=args.verbose, color=color, limit=args.limit)
-    write_output(text, args.output)
+    if text is not None:
+        write_output(text, args.output)
 
     if result.errors:
         import sys

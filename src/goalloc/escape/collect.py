@@ -2,15 +2,20 @@
 
 We use the text of ``-gcflags=-m=2``: the go command replays it from the build cache on a warm
 build, so a second scan costs little and is complete. (``-gcflags=-json=0,DIR`` writes nothing
-on a cache hit and never records "does not escape".) From Go 1.24 ``go build -json`` tells
-which package each line belongs to and which packages failed; before that we read the
-``# import/path`` headers of the text output.
+on a cache hit and never records "does not escape".) The output is read line by line as it
+comes and handed over one package at a time: a package's block starts with ``# import/path``,
+and go/types alone prints 68 MB, so nothing holds the whole output. (``go build -json`` would
+put that block on one line.)
+
+A block whose first line is not an escape or inlining diagnostic is held until the exit status
+is known: with a failure, a block without any such diagnostic is the compiler's error report
+(type errors stop the compiler before escape analysis prints anything).
 """
 
 from __future__ import annotations
 
-import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,36 +29,25 @@ class PackageOutput:
     import_path: str
     lines: list[str] = field(default_factory=list)
     failed: bool = False
-    text: str = ""  # the output after the "# pkg" header, when kept whole
+    stream: object = None  # an iterator over the lines while they are read from the compiler
 
     def iter_lines(self):
-        """The output's lines; a large output (go/types prints 68 MB) is not split at once."""
-        if self.lines:
-            yield from self.lines
-            return
-        text, start = self.text, 0
-        while start < len(text):
-            end = text.find("\n", start)
-            if end < 0:
-                end = len(text)
-            if end > start:
-                yield text[start:end]
-            start = end + 1
+        if self.stream is not None:
+            return self.stream
+        return iter(self.lines)
 
 
 @dataclass
 class BuildOutput:
-    packages: dict[str, PackageOutput]  # in the order the compiler finished them
+    failed: dict[str, PackageOutput]  # packages that did not compile, with their errors
     setup_errors: list[str]  # go command errors that belong to no compiled package
     returncode: int
     cwd: str
     seconds: float = 0.0
 
 
-def build_args(patterns: list[str], tags: str | None, use_json: bool) -> list[str]:
+def build_args(patterns: list[str], tags: str | None) -> list[str]:
     args = ["build"]
-    if use_json:
-        args.append("-json")
     if tags:
         args.append(f"-tags={tags}")
     # -m=2 for the named packages only; dependencies are compiled as usual (and cached).
@@ -89,137 +83,110 @@ class _Progress:
             sys.stderr.flush()
 
 
+_DIAGNOSTIC_PREFIXES = ("can inline ", "cannot inline ", "inlining call to ", "moved to heap: ",
+                        "leaking param", "parameter ", " ", "index bounds check elided",
+                        "zero-copy string->[]byte conversion", "assuming ", "marking ")
+_DIAGNOSTIC_SUFFIXES = ("escapes to heap", "does not escape", "does not escape, mutate, or call")
+
+
+def is_diagnostic(line: str) -> bool:
+    """True for the compiler's -m lines (escape, inlining), False for anything else."""
+    i = line.find(": ")
+    if i < 0:
+        return False
+    msg = line[i + 2:]
+    return (msg.startswith(_DIAGNOSTIC_PREFIXES) or msg.endswith(_DIAGNOSTIC_SUFFIXES)
+            or (msg.endswith(":") and " escapes to heap in " in msg)
+            or " capturing by " in msg or msg.startswith("calls param") or msg.startswith("mutates param"))
+
+
+class _Lines:
+    """The compiler's output with one line of lookahead, so a package's lines can be handed
+    over as an iterator that stops at the next package's header."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._peeked: str | None = None
+
+    def peek(self) -> str | None:
+        if self._peeked is None:
+            raw = self._stream.readline()
+            if not raw:
+                return None
+            self._peeked = raw.rstrip("\n")
+        return self._peeked
+
+    def take(self) -> str | None:
+        line = self.peek()
+        self._peeked = None
+        return line
+
+    def block(self):
+        """Lines up to (not including) the next '# pkg' header or the end."""
+        while True:
+            line = self.peek()
+            if line is None or line.startswith("# "):
+                return
+            self._peeked = None
+            if line:
+                yield line
+
+
 def run_build(toolchain: Toolchain, patterns: list[str], cwd: str, tags: str | None = None,
               progress: bool | None = None, on_package=None) -> BuildOutput:
-    """Run the compiler. With ``on_package``, each package's output is handed over as soon as
-    it is complete and not kept (scanning all of std holds one package at a time)."""
-    use_json = toolchain.release >= (1, 24)
+    """Run the compiler and call ``on_package(PackageOutput)`` for each package that compiled,
+    while its lines are still being read. Packages that failed are returned with their
+    error lines."""
     if progress is None:
         progress = sys.stderr.isatty()
     ticker = _Progress(progress)
     start = time.monotonic()
-    import subprocess
-
-    packages: dict[str, PackageOutput] = {}
-
-    def emit(pkg: PackageOutput) -> None:
-        ticker.package_done(pkg.import_path)
-        if on_package is None or pkg.failed:
-            packages[pkg.import_path] = pkg
-        if on_package is not None:
-            on_package(pkg)
-
-    proc = toolchain.popen(build_args(patterns, tags, use_json), cwd=cwd,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           encoding="utf-8", errors="replace")
-    if use_json:
-        # stderr is small (go command failures); read it after stdout to keep this simple.
-        setup = _read_json(proc.stdout, emit)
-        stderr = proc.stderr.read()
-        setup += [line for line in stderr.splitlines() if line.strip()]
-    else:
-        stdout_text = proc.stdout.read()
-        stderr = proc.stderr.read()
-        found, setup = _read_text(stderr.splitlines())
-        setup += [line for line in stdout_text.splitlines() if line.strip()]
-        if proc.wait() != 0:
-            _mark_text_failures(found)
-        for pkg in found.values():
-            emit(pkg)
-    rc = proc.wait()
-    ticker.finish()
-    return BuildOutput(packages, setup, rc, cwd, time.monotonic() - start)
-
-
-# A package's output arrives as one or more build-output events, a failure ends with
-# build-fail. Output of another package in between is rare; a package is taken as complete
-# (and successful) once this many events for other packages have passed.
-_SETTLE_EVENTS = 32
-
-
-def _read_json(stream, emit) -> list[str]:
+    proc = toolchain.popen(build_args(patterns, tags), cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                           errors="replace")
+    failed: dict[str, PackageOutput] = {}
+    held: list[PackageOutput] = []
     setup: list[str] = []
-    pending: dict[str, list] = {}  # path -> [chunks, events seen since its last chunk]
-
-    def flush(path: str, failed: bool) -> None:
-        chunks = pending.pop(path, [[], 0])[0]
-        text = chunks[0] if len(chunks) == 1 else "".join(chunks)
-        del chunks
-        if text.startswith("# "):
-            pkg = _package_from_text(path, text)
-            pkg.failed = failed
-            emit(pkg)
-        elif text.strip():
-            setup.extend(line for line in text.splitlines() if line.strip())
-
-    for raw in stream:
-        if not raw.startswith("{"):
-            setup.append(raw.rstrip("\n"))
-            continue
-        try:
-            event = json.loads(raw)
-        except json.JSONDecodeError:
-            setup.append(raw.rstrip("\n"))
-            continue
-        path = event.get("ImportPath", "")
-        action = event.get("Action")
-        for other in [p for p, st in pending.items() if p != path]:
-            pending[other][1] += 1
-            if pending[other][1] > _SETTLE_EVENTS:
-                flush(other, False)
-        if action == "build-output":
-            entry = pending.setdefault(path, [[], 0])
-            entry[0].append(event.get("Output", ""))
-            entry[1] = 0
-        elif action == "build-fail":
-            if path in pending:
-                flush(path, True)
-            else:
-                emit(PackageOutput(path, [], failed=True))
-    for path in list(pending):
-        flush(path, False)
-    return setup
-
-
-def _package_from_text(path: str, text: str) -> PackageOutput:
-    first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    header = first[2:].strip() if first.startswith("# ") else path
-    body = "" if first_end < 0 else text[first_end + 1:]
-    # "# pkg [pkg.test]" for test variants: keep the first word.
-    return PackageOutput(header.split(" ")[0] or path, text=body)
-
-
-def _read_text(lines: list[str]):
-    packages: dict[str, PackageOutput] = {}
-    setup: list[str] = []
-    current: PackageOutput | None = None
-    for line in lines:
-        if line.startswith("# "):
-            name = line[2:].strip().split(" ")[0]
-            current = packages.setdefault(name, PackageOutput(name))
-            continue
-        if current is None:
-            if line.strip():
-                setup.append(line)
-            continue
-        if line:
-            current.lines.append(line)
-    return packages, setup
-
-
-_DIAGNOSTIC_HINTS = ("escapes to heap", "does not escape", "moved to heap", "leaking param",
-                     "inline", "flow:", "from ", "capturing by", "leaks to", "uintptr",
-                     "zero-copy", "bounds check", "truncated explanation")
-
-
-def _mark_text_failures(packages: dict[str, PackageOutput]) -> None:
-    """Without -json, a package failed when it printed lines that are not diagnostics."""
-    for pkg in packages.values():
-        for line in pkg.iter_lines():
-            if not any(h in line for h in _DIAGNOSTIC_HINTS):
-                pkg.failed = True
+    lines = _Lines(proc.stdout)
+    try:
+        while True:
+            line = lines.take()
+            if line is None:
                 break
+            if not line.startswith("# "):
+                if line.strip():
+                    setup.append(line)
+                continue
+            # "# pkg [pkg.test]" for test variants: keep the first word.
+            name = line[2:].strip().split(" ")[0]
+            first = lines.peek()
+            if first is not None and not first.startswith("# ") and not is_diagnostic(first):
+                # Errors, or a diagnostic this version of goalloc does not know: decide when
+                # the exit status is known.
+                held.append(PackageOutput(name, list(lines.block())))
+                continue
+            block = lines.block()
+            if on_package is not None:
+                on_package(PackageOutput(name, stream=block))
+            for _ in block:  # whatever the consumer left
+                pass
+            ticker.package_done(name)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        ticker.finish()
+        raise
+    rc = proc.wait()
+    for pkg in held:
+        # A block with escape or inlining lines compiled: type errors stop before those.
+        if rc != 0 and not any(is_diagnostic(line) for line in pkg.lines):
+            pkg.failed = True
+            failed[pkg.import_path] = pkg
+        elif on_package is not None:
+            on_package(pkg)
+        ticker.package_done(pkg.import_path)
+    ticker.finish()
+    return BuildOutput(failed, setup, rc, cwd, time.monotonic() - start)
 
 
 def find_module_root(directory: str) -> str | None:

@@ -41,7 +41,7 @@ class ScanResult:
     params: list[Param] = field(default_factory=list)
     errors: list[CompileError] = field(default_factory=list)
     failed_packages: list[str] = field(default_factory=list)
-    unparsed: int = 0  # compiler lines that are neither escape diagnostics nor known noise
+    unparsed_lines: list = field(default_factory=list)  # (package, line) the parser did not know
     build_seconds: float = 0.0
     findings: list = field(default_factory=list)  # rule findings, when rules ran
     rules_error: Exception | None = None  # why the rules could not run, when they could not
@@ -179,12 +179,9 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
     origins = OriginFinder(toolchain.goroot, module_root, files.load_absolute)
 
     def on_package(pkg) -> None:
-        if pkg.failed:
-            _record_failure(pkg, files, result)
-            return
         result.packages.append(pkg.import_path)
-        sites, explanations = _build_package(pkg.import_path, pkg.iter_lines(), files, info, origins,
-                                             result)
+        sites, explanations = _build_package(pkg.import_path, pkg.iter_lines(), files, info,
+                                             origins, result)
         _derive_causes(sites, explanations, files)
         # One package at a time: its sources are not needed again.
         files.release()
@@ -193,18 +190,25 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
     build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
                               on_package=on_package)
     result.build_seconds = build.seconds
-    seen = result.packages or result.failed_packages
-    if not seen and build.setup_errors:
-        raise collect.setup_error(build.setup_errors)
-    if build.returncode != 0 and not seen:
-        raise InputError("go build failed and printed nothing")
-    if build.setup_errors and build.returncode != 0 and not result.failed_packages:
-        raise collect.setup_error(build.setup_errors)
+    for pkg in build.failed.values():
+        _record_failure(pkg, files, result)
+    if not result.packages and not result.failed_packages:
+        if build.setup_errors:
+            raise collect.setup_error(build.setup_errors)
+        if build.returncode != 0:
+            raise InputError("go build failed and printed nothing")
+    if build.returncode != 0 and not result.failed_packages:
+        if build.setup_errors:
+            raise collect.setup_error(build.setup_errors)
+        # Errors after escape analysis (rare: the backend) come inside a package's block.
+        for import_path, line in result.unparsed_lines:
+            _record_failure(collect.PackageOutput(import_path, [line], failed=True), files, result)
     return result
 
 
 def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
-    result.failed_packages.append(pkg.import_path)
+    if pkg.import_path not in result.failed_packages:
+        result.failed_packages.append(pkg.import_path)
     for line in pkg.iter_lines():
         pos = re.match(r"^(.+?):(\d+):(?:(\d+):)? (.*)$", line)
         if pos:
@@ -218,7 +222,8 @@ def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
 def _build_package(import_path: str, lines, files: _Files, info: _PackageInfo,
                    origins: OriginFinder, result: ScanResult) -> tuple[list[Site], dict]:
     diag = parse_lines(lines)
-    result.unparsed += sum(1 for _, msg in diag.other if "bounds check" not in msg)
+    result.unparsed_lines += [(import_path, f"{p[0]}:{p[1]}:{p[2]}: {msg}") for p, msg in diag.other
+                              if "bounds check" not in msg]
     inlined_at = {(files.resolve(p[0]), p[1], p[2]): callees
                   for p, callees in diag.inlined_calls.items()}
     pkg_sites: list[Site] = []

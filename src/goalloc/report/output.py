@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from goalloc.fsutil import atomic_write
+from contextlib import contextmanager
+
+from goalloc.fsutil import atomic_open, atomic_write
 
 
 def write_output(text: str, path: str | None = None) -> None:
@@ -16,3 +18,14 @@ def write_output(text: str, path: str | None = None) -> None:
         sys.stdout.flush()
     else:
         atomic_write(path, text)
+
+
+@contextmanager
+def open_output(path: str | None = None):
+    """A text stream for a report: stdout, or ``path`` replaced atomically at the end."""
+    if path in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_open(path) as fh:
+        yield fh
