@@ -65,6 +65,9 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="text: list at most N heap sites")
     p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    p.add_argument("--no-cache", action="store_true",
+                   help="analyse every package again instead of reusing results for unchanged "
+                        "compiler output (cache: $GOALLOC_CACHE_DIR or ~/.cache/goalloc/scan)")
     _add_rule_options(p)
     p.set_defaults(func=run)
 
@@ -157,11 +160,10 @@ def run(args) -> int:
         raise UsageError(f"--output {args.output} is a directory")
 
     patterns = patterns or ["./..."]
-    pending = start_facts(args, directory, patterns)
+    _rule_selection(args)  # unknown rule names fail before any work
     result = scan(patterns, directory, tags=args.tags,
-                  progress=False if args.no_progress else None)
-    if pending is not None:
-        _run_rules(args, result, pending)
+                  progress=False if args.no_progress else None, use_cache=not args.no_cache)
+    _run_rules(args, result)
     sites = select_sites(result.sites, args.heap_only, kinds, causes, args.package)
     filters = {k: v for k, v in (("heap_only", args.heap_only or bool(causes)),
                                  ("kind", sorted(kinds) if kinds else None),
@@ -220,41 +222,27 @@ def _rule_selection(args):
     return select, exclude
 
 
-def start_facts(args, directory: str, patterns: list[str]):
-    """Collect source facts in a thread while the compiler runs (both mostly wait on Go)."""
-    selection = _rule_selection(args)
-    if selection is None:
-        return None
-    from concurrent.futures import ThreadPoolExecutor
-
-    from goalloc.facts import collect_facts
-    from goalloc.toolchain import find_toolchain
-
-    tc = find_toolchain()
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(collect_facts, tc, directory, list(patterns), allow_errors=True)
-    pool.shutdown(wait=False)
-    return selection, future
-
-
-def _run_rules(args, result, pending=None) -> None:
-    """Source rules (goalloc.rules) add findings next to the sites they explain. If facts
+def _run_rules(args, result) -> None:
+    """Source rules (goalloc.rules) add findings next to the sites they explain. They run
+    after the compiler: on a cold cache the facts helper then finds the dependencies' export
+    data already built, and on a warm one its answer comes from goalloc's cache. If facts
     cannot be had, the escape report stands and the failure is one line on stderr."""
     import sys
 
     from goalloc.errors import GoallocError
 
-    if pending is None:
-        pending = start_facts(args, result.directory, result.patterns)
-        if pending is None:
-            return
-    (select, exclude), future = pending
+    selection = _rule_selection(args)
+    if selection is None:
+        return
+    select, exclude = selection
+    from goalloc.facts import collect_facts
     from goalloc.rules import run_rules
     from goalloc.toolchain import find_toolchain
 
+    tc = find_toolchain()
     try:
-        facts = future.result()
-        result.findings = run_rules(facts, result.sites, go_version=find_toolchain().release_str,
+        facts = collect_facts(tc, result.directory, result.patterns, allow_errors=True)
+        result.findings = run_rules(facts, result.sites, go_version=tc.release_str,
                                     assume_n=args.assume_n, select=select, exclude=exclude)
     except GoallocError as exc:
         print(f"goalloc: warning: source rules skipped: {exc}", file=sys.stderr)

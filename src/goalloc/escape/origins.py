@@ -79,9 +79,13 @@ class OriginFinder:
         self._imports: dict[str, dict] = {}
 
     def release(self) -> None:
-        """Forget what points into released sources; directory listings stay."""
+        """Forget what was read for one package."""
         self._found.clear()
         self._imports.clear()
+        self._decls.clear()
+
+    def touched(self) -> set[str]:
+        return {p for d in self._decls for p in self._files(d)}
 
     def imports_of(self, f) -> dict[str, str]:
         if f.path not in self._imports:

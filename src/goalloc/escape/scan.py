@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from goalloc.errors import GoallocError, InputError, EXIT_COMPILE
+from goalloc import cache
 from goalloc.escape import advice, collect, kinds, source
 from goalloc.escape.origins import OriginFinder
 from goalloc.escape.causes import CauseContext, Decision, Step, derive
@@ -96,6 +97,9 @@ class _Files:
         self._src.clear()
         self._lines.clear()
 
+    def touched(self) -> set[str]:
+        return {self._abs.get(rel, rel) for rel in self._src}
+
     def line_text(self, rel: str, line: int) -> str:
         key = (rel, line)
         text = self._lines.get(key)
@@ -120,6 +124,14 @@ class _PackageInfo:
     def __init__(self, files: _Files):
         self.files = files
         self._by_dir: dict[str, tuple[dict, frozenset]] = {}
+        self._names: dict[str, list[str]] = {}
+
+    def touched(self) -> set[str]:
+        return {os.path.join(d, n) for d, names in self._names.items() for n in names}
+
+    def release(self) -> None:
+        self._by_dir.clear()
+        self._names.clear()
 
     def decls(self, rel_file: str) -> tuple[dict, frozenset]:
         directory = os.path.dirname(self.files.absolute(rel_file))
@@ -130,6 +142,7 @@ class _PackageInfo:
                          if n.endswith(".go") and not n.endswith("_test.go")]
             except OSError:
                 names = []
+            self._names[directory] = names
             for name in names:
                 try:
                     with open(os.path.join(directory, name), "rb") as fh:
@@ -164,7 +177,8 @@ def _origin_for(site_expr: str, callees: list[str], own_sites: dict) -> Position
 
 
 def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
-         toolchain: Toolchain | None = None, progress: bool | None = None) -> ScanResult:
+         toolchain: Toolchain | None = None, progress: bool | None = None,
+         use_cache: bool = True) -> ScanResult:
     toolchain = toolchain or find_toolchain()
     cwd = collect.check_directory(directory)
     module_root = collect.find_module_root(cwd)
@@ -178,13 +192,31 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
     info = _PackageInfo(files)
     origins = OriginFinder(toolchain.goroot, module_root, files.load_absolute)
 
+    store = cache.cache_dir() if use_cache else None
+    key_parts = [toolchain.version, toolchain.goroot, toolchain.goos, toolchain.goarch, cwd,
+                 module_root or ""]
+
     def on_package(pkg) -> None:
         result.packages.append(pkg.import_path)
-        sites, explanations = _build_package(pkg.import_path, pkg.iter_lines(), files, info,
-                                             origins, result)
+        lines, digest = _buffer(pkg.iter_lines(), key_parts + [pkg.import_path], store)
+        cached = cache.load(store, digest) if digest else None
+        if cached is not None:
+            sites, params, unparsed = cached
+            result.sites.extend(sites)
+            result.params.extend(params)
+            result.unparsed_lines.extend(unparsed)
+            return
+        marks = (len(result.sites), len(result.params), len(result.unparsed_lines))
+        sites, explanations = _build_package(pkg.import_path, lines, files, info, origins,
+                                             result)
         _derive_causes(sites, explanations, files)
+        if digest:
+            cache.store(store, digest, (result.sites[marks[0]:], result.params[marks[1]:],
+                                        result.unparsed_lines[marks[2]:]),
+                        files.touched() | info.touched() | origins.touched())
         # One package at a time: its sources are not needed again.
         files.release()
+        info.release()
         origins.release()
 
     build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
@@ -204,6 +236,22 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
         for import_path, line in result.unparsed_lines:
             _record_failure(collect.PackageOutput(import_path, [line], failed=True), files, result)
     return result
+
+
+def _buffer(lines, key_parts: list[str], store: str | None):
+    """(lines, cache key): the package's lines read ahead so they can be hashed, unless there
+    is no cache or the output is too large to hold (then the key is None)."""
+    if not store:
+        return lines, None
+    held, size = [], 0
+    for line in lines:
+        held.append(line)
+        size += len(line)
+        if size > cache.MAX_CACHED_OUTPUT:
+            import itertools
+
+            return itertools.chain(held, lines), None
+    return held, cache.key(key_parts, held)
 
 
 def _record_failure(pkg, files: _Files, result: ScanResult) -> None:

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from goalloc import cache
 from goalloc.errors import EXIT_COMPILE, GoallocError, InputError, ToolchainError
 from goalloc.facts.build import helper_binary
 
@@ -63,12 +64,30 @@ class Facts:
 
 
 def _module_root(toolchain, module_dir: Path, env: dict | None) -> Path:
-    """The directory file names are relative to: the module root (as `go env GOMOD` says)."""
-    proc = toolchain.run(["env", "GOMOD"], cwd=module_dir, env=env)
-    gomod = proc.stdout.strip() if proc.returncode == 0 else ""
-    if gomod and gomod != os.devnull and Path(gomod).is_file():
-        return Path(gomod).parent
+    """The directory file names are relative to: the module root (the nearest go.mod above,
+    as `go env GOMOD` finds it), else the directory itself."""
+    d = module_dir.resolve()
+    for candidate in (d, *d.parents):
+        if (candidate / "go.mod").is_file():
+            return candidate
     return module_dir
+
+
+_MODULE_FILES = (".go", "go.mod", "go.sum", "go.work", "go.work.sum")
+
+
+def _module_files(root: Path, module_dir: Path) -> list[str]:
+    """Every file of the module that can change facts: sources of the target packages and of
+    the module packages they import, and the module files. (Standard-library patterns outside
+    a module depend only on the toolchain, which is in the key.)"""
+    if not (root / "go.mod").is_file():
+        return []
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        out.append(dirpath)  # a new or removed file changes its directory
+        out += [os.path.join(dirpath, f) for f in filenames if f.endswith(_MODULE_FILES)]
+    return out
 
 
 def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None, *,
@@ -89,12 +108,31 @@ def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None,
     if env:
         merged.update(env)
     goarch = merged.get("GOARCH") or toolchain.goarch
-    import subprocess
-
     args = [str(binary), "-go", toolchain.go, "-C", str(module_dir), "-root", str(root),
             "-goarch", goarch, "--", *patterns]
+    store = cache.cache_dir("facts")
+    module_files = _module_files(root, module_dir) if store else []
+    digest = cache.key([*args, toolchain.version, merged.get("GOOS", ""),
+                        merged.get("GOFLAGS", ""), str(module_dir.resolve())], []) if store else ""
+    cached = cache.load(store, digest) if store else None
+    if cached is None:
+        stdout = _run_helper(binary, args, merged, timeout)
+        if store:
+            cache.store(store, digest, stdout, module_files)
+    else:
+        stdout = cached
     try:
-        proc = subprocess.run(args, env=merged, capture_output=True, text=True, timeout=timeout)
+        data = json.loads(stdout)
+    except json.JSONDecodeError:
+        raise ToolchainError("the facts helper printed something that is not JSON") from None
+    return _checked(Facts.from_json(data), patterns, module_dir, allow_errors)
+
+
+def _run_helper(binary, args: list[str], env: dict, timeout: float) -> str:
+    import subprocess
+
+    try:
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
     except OSError as exc:
         raise ToolchainError(f"cannot run the facts helper {binary}: {exc.strerror}") from None
     except subprocess.TimeoutExpired:
@@ -105,11 +143,10 @@ def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None,
         if msg.startswith("go list failed:"):
             raise InputError(msg)
         raise ToolchainError(f"the facts helper failed: {msg}")
-    try:
-        data = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        raise ToolchainError("the facts helper printed something that is not JSON") from None
-    facts = Facts.from_json(data)
+    return proc.stdout
+
+
+def _checked(facts: Facts, patterns: list[str], module_dir: Path, allow_errors: bool) -> Facts:
     if facts.errors and not facts.packages:
         raise InputError(f"no packages to check: {facts.errors[0]}")
     if not facts.packages:
