@@ -46,7 +46,7 @@ def _bytes_formatter():
     def fmt(value, _pos):
         for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
             if abs(value) >= size:
-                return f"{value / size:g} {unit}"
+                return f"{value / size:.3g} {unit}"
         return f"{value:g} B"
 
     return FuncFormatter(fmt)

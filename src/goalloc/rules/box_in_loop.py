@@ -70,6 +70,16 @@ _TESTING = ("*testing.T.", "*testing.B.", "*testing.F.", "testing.TB.", "*testin
 _ERRORISH = re.compile(r"(?i)(^|\.)(errorf?|addf|fatalf?|fatalln|panicf?|panicln|warnf?|warningf?)$")
 
 
+_SMALL_OPERAND = re.compile(r"^.+\s*(%|&)\s*(0[xX][0-9a-fA-F]+|\d+)$")
+
+
+def _maybe_small_int(expr: str) -> bool:
+    """`i % 7`, `x & 0xff`: integers 0..255 are boxed from a static table without allocating,
+    and such results are usually in that range (a wrong finding costs more than a missed one)."""
+    m = _SMALL_OPERAND.match(expr.strip())
+    return bool(m) and int(m.group(2), 0) <= 256
+
+
 def _diagnostic(callee: str) -> bool:
     """Test failures and error reports: they run when something went wrong, not per item."""
     return callee.startswith(_TESTING) or bool(_ERRORISH.search(callee))
@@ -86,7 +96,7 @@ def check(ctx: Context):
             if _diagnostic(b.get("callee") or ""):
                 continue  # test failures and error reports run when something went wrong
             if (b["constant"] or b["const_local"] or b["small_value"] or b["pointer_shaped"]
-                    or b["size"] <= 0 or b.get("static_literal")):
+                    or b["size"] <= 0 or b.get("static_literal") or _maybe_small_int(b["expr"])):
                 continue
             sites = [s for s in ctx.heap_sites_in(b["file"], b["line"], b["col"], b["end_line"],
                                                    b["end_col"])

@@ -153,3 +153,20 @@ func RangeOnce(x int) {
 func Outside(x int) {
 	Keep(x)
 }
+
+// Remainders and masks by a small constant are (almost always) 0..255: boxed for free.
+func Buckets(n int) string {
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprint(&sb, i%7, i&0xff)
+	}
+	return sb.String()
+}
+
+func Wide(ids []int) string {
+	var sb strings.Builder
+	for _, id := range ids {
+		fmt.Fprint(&sb, id%100000) // want "box-in-loop"
+	}
+	return sb.String()
+}
