@@ -241,7 +241,10 @@ def _run_rules(args, result) -> None:
 
     tc = find_toolchain()
     try:
-        facts = collect_facts(tc, result.directory, result.patterns, allow_errors=True)
+        from goalloc.escape.collect import build_flags
+
+        facts = collect_facts(tc, result.directory, result.patterns, allow_errors=True,
+                              build_flags=build_flags(args.tags))
         result.findings = run_rules(facts, result.sites, go_version=tc.release_str,
                                     assume_n=args.assume_n, select=select, exclude=exclude)
     except GoallocError as exc:

@@ -46,12 +46,13 @@ class BuildOutput:
     seconds: float = 0.0
 
 
-def build_args(patterns: list[str], tags: str | None) -> list[str]:
-    args = ["build"]
-    if tags:
-        args.append(f"-tags={tags}")
+def build_flags(tags: str | None) -> list[str]:
     # -m=2 for the named packages only; dependencies are compiled as usual (and cached).
-    args += ["-gcflags=-m=2", "-o", os.devnull]
+    return ["-gcflags=-m=2"] + ([f"-tags={tags}"] if tags else [])
+
+
+def build_args(patterns: list[str], tags: str | None) -> list[str]:
+    args = ["build", *build_flags(tags), "-o", os.devnull]
     args += ["--", *patterns] if any(p.startswith("-") for p in patterns) else patterns
     return args
 

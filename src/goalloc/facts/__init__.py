@@ -91,12 +91,15 @@ def _module_files(root: Path, module_dir: Path) -> list[str]:
 
 
 def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None, *,
-                  allow_errors: bool = False, timeout: float = 600) -> Facts:
+                  allow_errors: bool = False, timeout: float = 600,
+                  build_flags: list[str] | None = None) -> Facts:
     """Run the facts helper on ``patterns`` (default ``./...``) in ``module_dir``.
 
     Raises ``ToolchainError`` if the helper cannot be built or run, ``InputError`` if the
     directory or patterns are unusable, and ``FactsError`` (exit code 3) if a target package
     does not type-check, unless ``allow_errors`` (then the broken packages carry ``errors``).
+    ``build_flags`` (``-gcflags=...``, ``-tags=...``) are given to the helper's ``go list
+    -export``: the flags of a build that just ran make its export data cache hits.
     """
     module_dir = Path(module_dir)
     if not module_dir.is_dir():
@@ -109,7 +112,7 @@ def collect_facts(toolchain, module_dir, patterns=None, env: dict | None = None,
         merged.update(env)
     goarch = merged.get("GOARCH") or toolchain.goarch
     args = [str(binary), "-go", toolchain.go, "-C", str(module_dir), "-root", str(root),
-            "-goarch", goarch, "--", *patterns]
+            "-goarch", goarch, "-buildflags", " ".join(build_flags or []), "--", *patterns]
     store = cache.cache_dir("facts")
     module_files = _module_files(root, module_dir) if store else []
     digest = cache.key([*args, toolchain.version, merged.get("GOOS", ""),

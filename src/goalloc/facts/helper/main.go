@@ -345,6 +345,23 @@ type Output struct {
 	Errors        []string        `json:"errors"`
 }
 
+// headBuffer keeps the first limit bytes written to it and drops the rest.
+type headBuffer struct {
+	bytes.Buffer
+	limit int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := h.limit - h.Len(); room > 0 {
+		if len(p) > room {
+			h.Buffer.Write(p[:room])
+		} else {
+			h.Buffer.Write(p)
+		}
+	}
+	return len(p), nil
+}
+
 // ---- main ---------------------------------------------------------------------------------
 
 func main() {
@@ -352,6 +369,8 @@ func main() {
 	dir := flag.String("C", ".", "directory to run go list in")
 	root := flag.String("root", "", "make file names relative to this directory")
 	goarch := flag.String("goarch", runtime.GOARCH, "target GOARCH for sizes")
+	buildFlags := flag.String("buildflags", "", "space-separated build flags for go list "+
+		"(the same -gcflags and -tags as a build that ran before make its export data cache hits)")
 	flag.Parse()
 	patterns := flag.Args()
 	if len(patterns) == 0 {
@@ -363,12 +382,16 @@ func main() {
 	absRoot, _ := filepath.Abs(*root)
 
 	args := []string{"list", "-e", "-export", "-deps",
-		"-json=Dir,ImportPath,Name,Export,GoFiles,CgoFiles,DepOnly,Standard,Error,DepsErrors,ImportMap", "--"}
+		"-json=Dir,ImportPath,Name,Export,GoFiles,CgoFiles,DepOnly,Standard,Error,DepsErrors,ImportMap"}
+	args = append(args, strings.Fields(*buildFlags)...)
+	args = append(args, "--")
 	args = append(args, patterns...)
 	cmd := exec.Command(*goBin, args...)
 	cmd.Dir = *dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// With -gcflags=-m the compiler's diagnostics are replayed on stderr (68 MB for go/types):
+	// keep only the start, where go list's own errors are.
+	stderr := &headBuffer{limit: 64 << 10}
+	cmd.Stderr = stderr
 	out, err := cmd.Output()
 	if err != nil && len(out) == 0 {
 		msg := strings.TrimSpace(stderr.String())
