@@ -6,8 +6,9 @@ raw bytes are the key of a dict that sums the values of every sample with the sa
 labels. Only the distinct stacks are decoded afterwards.
 
 ``upb``: the ``protobuf`` package (upb backend) parses the file in C with message types built
-at run time from ``descriptor_pb2`` (no protoc); ``Sample.location_id`` and ``Sample.label`` are
-declared as ``bytes`` so that upb hands over the packed bytes as they are. Go writes lists of
+at run time from ``descriptor_pb2`` (no protoc), the samples 64k at a time (the top level is
+split in Python); ``Sample.location_id`` and ``Sample.label`` are declared as ``bytes`` so that
+upb hands over the packed bytes as they are. Go writes lists of
 two or fewer numbers unpacked: such a sample lands in upb's unknown fields and is decoded by
 hand.
 
@@ -472,48 +473,112 @@ def _upb_class():
     return _UPB_CLASS
 
 
+_CHUNK = 65536  # samples parsed by upb at a time
+
+
 def _decode_upb(box: list, name: str) -> Profile:
+    """Parse with upb, the samples in chunks of ``_CHUNK``: a parsed message costs several
+    times its bytes, and only the sums of the samples are kept."""
     from google.protobuf.message import DecodeError
 
     cls = _upb_class()
-    pb = cls()
-    try:
-        pb.ParseFromString(box.pop())
-    except DecodeError as exc:
-        raise _Corrupt(f"protobuf decoding failed ({exc})" if str(exc) else
-                       "protobuf decoding failed (truncated or not a profile)") from None
+    buf = box.pop()
     raw = _Raw()
     stacks = raw.stacks
     labels: dict = {}  # one copy of each distinct label set
-    samples = pb.sample
-    raw.sample_count = len(samples)
-    for s in samples:
-        loc = s.location_id
-        if not loc:
-            # Lists of two or fewer ids are written unpacked: upb keeps them as unknown fields.
-            data = s.SerializeToString()
-            _sample_slow(data, 0, len(data), stacks)
-            continue
-        vals = list(s.value)
-        lab = s.label
-        lab = labels.setdefault(lab := tuple(lab), lab) if lab else b""
-        inner = stacks.get(loc)
-        if inner is None:
-            inner = stacks[loc] = {}
-        acc = inner.get(lab)
-        if acc is None:
-            inner[lab] = vals + [1]
-        elif len(vals) == 4:
-            acc[0] += vals[0]
-            acc[1] += vals[1]
-            acc[2] += vals[2]
-            acc[3] += vals[3]
-            acc[4] += 1
+
+    def parse(data: bytes):
+        pb = cls()
+        try:
+            pb.ParseFromString(data)
+        except DecodeError as exc:
+            raise _Corrupt(f"protobuf decoding failed ({exc})" if str(exc) else
+                           "protobuf decoding failed (truncated or not a profile)") from None
+        return pb
+
+    def add_samples(data: bytes) -> None:
+        samples = parse(data).sample
+        raw.sample_count += len(samples)
+        for s in samples:
+            loc = s.location_id
+            if not loc:
+                # Lists of two or fewer ids are written unpacked: upb keeps them as unknown
+                # fields.
+                one = s.SerializeToString()
+                _sample_slow(one, 0, len(one), stacks)
+                continue
+            vals = list(s.value)
+            lab = s.label
+            lab = labels.setdefault(lab := tuple(lab), lab) if lab else b""
+            inner = stacks.get(loc)
+            if inner is None:
+                inner = stacks[loc] = {}
+            acc = inner.get(lab)
+            if acc is None:
+                inner[lab] = vals + [1]
+            elif len(vals) == 4:
+                acc[0] += vals[0]
+                acc[1] += vals[1]
+                acc[2] += vals[2]
+                acc[3] += vals[3]
+                acc[4] += 1
+            else:
+                for k, v in enumerate(vals):
+                    acc[k] += v
+                acc[-1] += 1
+
+    # Split the top level: runs of sample fields (tag 0x12) go to upb chunk by chunk, the rest
+    # (types, locations, functions, strings) is parsed as one message.
+    rest = []
+    n = len(buf)
+    i = 0
+    run_start = -1
+    run = 0
+    varint = _varint
+    while i < n:
+        start = i
+        tag = buf[i]
+        if tag < 0x80:
+            i += 1
         else:
-            for k, v in enumerate(vals):
-                acc[k] += v
-            acc[-1] += 1
-    del samples
+            tag, i = varint(buf, i)
+        wt = tag & 7
+        if wt == 2:
+            ln = buf[i]
+            if ln < 0x80:
+                i += 1
+            else:
+                ln, i = varint(buf, i)
+            i += ln
+        elif wt == 0:
+            _v, i = varint(buf, i)
+        elif wt == 1:
+            i += 8
+        elif wt == 5:
+            i += 4
+        else:
+            raise _Corrupt(f"invalid wire type {wt} at byte {start}")
+        if tag >> 3 == 0:
+            raise _Corrupt("field number 0")
+        if tag == 0x12:
+            if run_start < 0:
+                run_start = start
+            run += 1
+            if run >= _CHUNK:
+                add_samples(buf[run_start:min(i, n)])
+                run_start, run = -1, 0
+        else:
+            if run_start >= 0:
+                add_samples(buf[run_start:start])
+                run_start, run = -1, 0
+            rest.append(buf[start:i])
+    if i > n:
+        raise _Corrupt("truncated (the last field is cut off)")
+    if run_start >= 0:
+        add_samples(buf[run_start:i])
+    del buf
+    pb = parse(b"".join(rest))
+    del rest
     raw.strings = [b.decode("utf-8", "replace") for b in pb.string_table]
     raw.sample_types = [(st.type, st.unit) for st in pb.sample_type]
     if pb.HasField("period_type"):
