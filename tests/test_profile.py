@@ -139,6 +139,24 @@ def test_hand_decoder_and_upb_agree(profiles):
         assert key(c) == key(a)
 
 
+def test_upb_sample_chunks(profiles, monkeypatch):
+    """upb parses the samples in chunks; chunk edges must not lose or split a sample."""
+    from goalloc.profiles import decode
+
+    path = profiles["allocs"]
+    whole = read_profile(path, decoder="upb")
+    monkeypatch.setattr(decode, "_CHUNK", 7)
+    chunked = read_profile(path, decoder="upb")
+    key = lambda p: sorted((s.location_ids, tuple(s.values), s.count, s.num_labels)
+                           for s in p.stacks)
+    assert chunked.sample_count == whole.sample_count > 7 * 3
+    assert key(chunked) == key(whole)
+    # A cut inside the samples is an error, not a shorter profile.
+    raw = gzip.decompress(path.read_bytes())
+    with pytest.raises(Exception, match="not a valid pprof profile"):
+        parse_profile(raw[: len(raw) // 3], decoder="upb")
+
+
 def test_profile_metadata_and_merging(profiles):
     prof = read_profile(profiles["allocs"])
     assert [st.type for st in prof.sample_types] == list(INDEXES)
