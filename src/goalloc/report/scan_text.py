@@ -117,7 +117,8 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
             top_level.append(s)
 
     listed = [s for s in top_level if s.verdict == "heap"]
-    listed.sort(key=lambda s: (s.package, s.file, s.line, s.col))
+    # The module's own files first; instantiated generic code of dependencies after them.
+    listed.sort(key=lambda s: (s.package, s.file[:1] in "/<", s.file, s.line, s.col))
     if listed:
         out.append(st.bold("Heap sites"))
     shown = 0
