@@ -51,7 +51,8 @@ class CauseContext:
 
     def __init__(self, source_for, site_lookup):
         self.source_for = source_for  # file -> GoFile | None
-        self.site_lookup = site_lookup  # (function, expr, kind) -> (Site, Decision) | None
+        # (function, expr, kind, position=None) -> (Site, Decision) | None
+        self.site_lookup = site_lookup
 
 
 def callee_of(call_text: str) -> str:
@@ -99,6 +100,18 @@ def _is_named_result(ctx: CauseContext, site: Site, name: str) -> bool:
         return False
     chain = src.enclosing(site.line, site.col)
     return any(name in span.results for span in chain[-1:])
+
+
+def _appended(site: Site, step: Step, ctx: CauseContext) -> Decision:
+    """A value appended to a slice. The compiler sends every appended value to the heap,
+    because append may copy it into a new heap array. When the slice itself lives on the heap
+    (a global, a field, a returned slice), that is the reason a reader knows; when the slice
+    is local, append's growth is the only reason."""
+    found = ctx.site_lookup(site.function, "append", None, (step.file, step.line, step.col))
+    if found is not None and found[0] is not site and found[0].verdict == "heap" \
+            and found[1].cause not in ("append-growth", "other"):
+        return Decision(found[1].cause, found[1].step or step, "appended to a slice that is")
+    return Decision("append-growth", step, "append")
 
 
 def _without_flow(site: Site, ctx: CauseContext) -> Decision | None:
@@ -176,7 +189,7 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
         return Decision("returned", last)
     for s in steps:
         if s.reason in ("appendee slice", "appended slice..."):
-            return Decision("append-growth", s, "append")
+            return _appended(site, s, ctx)
     for s in steps:
         if s.reason == "send":
             return Decision("channel-send", s)
@@ -190,9 +203,7 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
         if last.reason == "call parameter":
             callee = callee_of(last.expr)
             if callee == "append":
-                # The compiler models that append may copy into a new heap array, so every
-                # value appended (not the slice appended to) goes to the heap.
-                return Decision("append-growth", last, "append")
+                return _appended(site, last, ctx)
             return Decision("call-argument", last, callee)
         if last.reason in _STORE_REASONS:
             return Decision("stored-in-heap", last)

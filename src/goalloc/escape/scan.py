@@ -385,12 +385,13 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
     memo: dict[int, Decision] = {}
     in_progress: set[int] = set()
 
-    def lookup(function: str, expr: str, kind: str | None):
+    def lookup(function: str, expr: str, kind: str | None, position: tuple | None = None):
         # A closure sees its enclosing functions' variables: F.func1.2 -> F.func1 -> F.
         scope = function
         while scope:
             for s in index.get((scope, expr), []):
-                if kind is None or s.kind == kind:
+                if (kind is None or s.kind == kind) and (
+                        position is None or (s.file, s.line, s.col) == position):
                     return s, decide(s, 1)
             parent = re.sub(r"\.(?:func)?\d+$", "", scope)
             if parent == scope:

@@ -246,11 +246,11 @@ func (r *Registry) Add(name string, x int) {
 }
 
 func (r *Registry) Push(x int) {
-	r.list = append(r.list, &Point{X: x}) // want: stored-in-heap, append-growth
+	r.list = append(r.list, &Point{X: x}) // want: stored-in-heap, stored-in-heap
 }
 
 func StoreGlobal(x int) {
-	globalPoints = append(globalPoints, &Point{X: x}) // want: stored-in-heap, append-growth
+	globalPoints = append(globalPoints, &Point{X: x}) // want: stored-in-heap, stored-in-heap
 }
 
 func StoreMapValue(k string) {

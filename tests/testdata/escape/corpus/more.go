@@ -84,3 +84,12 @@ func LocalBoxes(names []string) int {
 	}
 	return len(vals)
 }
+
+// Appended to a slice that is returned: the slice's cause is the reader's reason.
+func Closures(n int) []func() int {
+	var fs []func() int
+	for i := 0; i < n; i++ { // want: closure-captured
+		fs = append(fs, func() int { return i }) // want: returned, returned
+	}
+	return fs
+}
