@@ -50,3 +50,30 @@ def test_verify_without_benchmarks(tmp_path, capsys):
 def test_verify_bad_flags(capsys):
     assert main(["verify", "--count", "0", "--example"]) == 2
     assert "--count" in capsys.readouterr().err
+
+
+def test_profile_source_links_escape_sites(tmp_path, capsys):
+    """goalloc profile --source runs scan of the module and shows each site's cause and fix."""
+    import os
+    import subprocess
+
+    from goalloc.commands.scan import example_dir
+    from goalloc.toolchain import find_toolchain
+
+    tc = find_toolchain()
+    mem = tmp_path / "mem.out"
+    proc = subprocess.run([tc.go, "test", "-run=^$", "-bench=OrderIDs", "-benchtime=20x",
+                           "-memprofilerate=1", f"-memprofile={mem}", "-o",
+                           str(tmp_path / "shop.test"), "./shop"],
+                          cwd=example_dir(), env=tc.env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    code = main(["profile", str(mem), "--source", example_dir(), "--format", "json"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    site = next(s for s in json.loads(out)["sites"] if s["function"].endswith(".OrderIDs"))
+    assert site["escape"]["expr"] == "append" and site["escape"]["cause"] == "returned"
+    code = main(["profile", str(mem), "--source", example_dir(), "--no-scan", "--format", "json"])
+    out, _ = capsys.readouterr()
+    site = next(s for s in json.loads(out)["sites"] if s["function"].endswith(".OrderIDs"))
+    assert site["escape"] is None
+    assert not os.path.exists(os.path.join(example_dir(), "shop.test"))

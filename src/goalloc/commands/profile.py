@@ -15,6 +15,7 @@ PROFILE is a profile.proto file, gzip-compressed or not, as written by
 examples:
   goalloc profile mem.out
   goalloc profile --source . --sample-index alloc_objects mem.out
+      (--source runs goalloc scan of that module and shows each site's escape cause and fix)
   goalloc profile --format json --base before.out after.out
 """
 
@@ -35,6 +36,9 @@ def register(subparsers) -> None:
     p.add_argument("--top", type=int, default=None, metavar="N",
                    help="sites to show (text default 10 per table; json default all)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here (default stdout)")
+    p.add_argument("--no-scan", action="store_true",
+                   help="with --source: do not run goalloc scan to link each site to its escape "
+                        "site, cause and fix")
     p.add_argument("--decoder", choices=("auto", "upb", "python"), default="auto",
                    help=argparse.SUPPRESS)
     p.set_defaults(func=run)
@@ -43,8 +47,30 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from goalloc.report.output import write_output
 
-    write_output(render(args, escape_sites=None), args.output)
+    escape_sites = None
+    if args.source and not args.no_scan and os.path.isdir(args.source):
+        escape_sites = _escape_sites(args.source)
+    write_output(render(args, escape_sites=escape_sites), args.output)
     return 0
+
+
+def _escape_sites(directory: str) -> list | None:
+    """The escape sites of the module at ``directory`` (goalloc scan, cached), or None with a
+    one-line warning when it cannot be scanned: the profile report stands without them."""
+    import sys
+
+    from goalloc.errors import GoallocError
+    from goalloc.escape.scan import scan
+
+    try:
+        result = scan(["./..."], directory, progress=False)
+    except GoallocError as exc:
+        print(f"goalloc: warning: no escape sites to link ({exc})", file=sys.stderr)
+        return None
+    if result.errors:
+        print(f"goalloc: warning: {len(result.failed_packages)} package(s) of {directory} do "
+              f"not compile; their sites are not linked", file=sys.stderr)
+    return result.sites
 
 
 def render(args, escape_sites: list | None = None) -> str:

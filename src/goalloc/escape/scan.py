@@ -80,7 +80,7 @@ class _Files:
             # Some standard-library packages are printed relative to GOROOT/src.
             if (not os.path.isabs(printed) and self.goroot_src and not os.path.exists(absolute)
                     and os.path.exists(os.path.join(self.goroot_src, printed))):
-                absolute = os.path.join(self.goroot_src, printed)
+                absolute = os.path.normpath(os.path.join(self.goroot_src, printed))
             rel = absolute
             if self.module_root:
                 r = os.path.relpath(absolute, self.module_root)
