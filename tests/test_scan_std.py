@@ -33,7 +33,8 @@ def compiler_decisions(tc, pkg, cwd):
             path = m.group("file")
             if not path.startswith("<") and not os.path.isabs(path):
                 local = os.path.normpath(os.path.join(cwd, path))
-                path = local if os.path.exists(local) else os.path.join(tc.goroot, "src", path)
+                path = local if os.path.exists(local) else os.path.normpath(
+                    os.path.join(tc.goroot, "src", path))
             got[(path, int(m.group("line")), int(m.group("col") or 0), m.group("msg"))] += 1
     return got
 
