@@ -1729,23 +1729,18 @@ func (a *analyzer) composite(n *ast.CompositeLit) {
 	c := &Composite{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(a.curLoop()),
 		Type: a.typeString(t), Elements: len(n.Elts), Layout: a.layout(t)}
 	switch u := t.Underlying().(type) {
-	case *types.Slice:
+	case *types.Slice, *types.Array:
 		c.Kind = "slice"
-		c.Elem = a.layout(u.Elem())
-		for _, e := range n.Elts {
-			if kv, ok := e.(*ast.KeyValueExpr); ok {
-				e = kv.Value
-			}
-			a.boxing(e, u.Elem(), "composite", "")
+		if _, isArray := u.(*types.Array); isArray {
+			c.Kind = "array"
 		}
-	case *types.Array:
-		c.Kind = "array"
-		c.Elem = a.layout(u.Elem())
+		elem := u.(interface{ Elem() types.Type }).Elem()
+		c.Elem = a.layout(elem)
 		for _, e := range n.Elts {
 			if kv, ok := e.(*ast.KeyValueExpr); ok {
-				e = kv.Value
+				e = kv.Value // an indexed element: [3]int{2: x}
 			}
-			a.boxing(e, u.Elem(), "composite", "")
+			a.boxing(e, elem, "composite", "")
 		}
 	case *types.Map:
 		c.Kind = "map"
