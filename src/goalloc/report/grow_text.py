@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-
-def human_bytes(n: int) -> str:
-    """Exact bytes, with a binary-unit figure when it helps: '38,904 B (38.0 KiB)'."""
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size:
-            return f"{n:,} B ({n / size:.1f} {unit})"
-    return f"{n:,} B"
-
-
-def short_bytes(n: int) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size:
-            value = n / size
-            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
-    return f"{n} B"
+from goalloc.units import human_bytes, short_bytes  # noqa: F401 (used below and by tests)
 
 
 def _plural(n: int, word: str) -> str:

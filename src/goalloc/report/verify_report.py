@@ -5,15 +5,9 @@ from __future__ import annotations
 import json
 
 from goalloc import __version__
+from goalloc.units import short_bytes
 
 SCHEMA_VERSION = 1
-
-
-def _size(n: float) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if abs(n) >= size:
-            return f"{n / size:.1f} {unit}"
-    return f"{n:.0f} B"
 
 
 def _site_json(s) -> dict | None:
@@ -61,10 +55,10 @@ def render_text(v, top: int = 15) -> str:
                        f"{vals.get('B/op', 0):>10.0f} B/op  {vals.get('allocs/op', 0):>7.0f} allocs/op")
         out.append("")
     total = v.totals.get("alloc_space", 0)
-    out.append(f"Where the memory went ({_size(total)} and {v.totals.get('alloc_objects', 0):,} "
+    out.append(f"Where the memory went ({short_bytes(total)} and {v.totals.get('alloc_objects', 0):,} "
                f"objects in the profiles, top {min(top, len(v.measured))} sites)")
     for m in v.measured[:top]:
-        out.append(f"  {m.file}:{m.line}  {_size(m.bytes):>10}  {m.share * 100:5.1f}%  "
+        out.append(f"  {m.file}:{m.line}  {short_bytes(m.bytes):>10}  {m.share * 100:5.1f}%  "
                    f"{m.objects:>9,} obj  {m.kind:<13} {m.function}")
         if m.source:
             out.append(f"      | {m.source}")
@@ -95,7 +89,7 @@ def render_text(v, top: int = 15) -> str:
             out.append(f"  ... and {len(v.no_cost) - top} more (--format json)")
         out.append("")
     if v.test_code_bytes:
-        out.append(f"Benchmark setup in _test.go files allocated {_size(v.test_code_bytes)} "
+        out.append(f"Benchmark setup in _test.go files allocated {short_bytes(v.test_code_bytes)} "
                    f"(not listed: test code is not scanned).")
     if v.unexercised:
         out.append(f"{v.unexercised} heap site(s) are in functions these benchmarks never ran.")

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from goalloc.units import short_bytes as fmt_bytes  # noqa: F401 (the rules' name for it)
+
 
 @dataclass
 class Fix:
@@ -144,16 +146,6 @@ class Context:
         if loop.get("bound_const") is not None:
             return max(0, int(loop["bound_const"])), False
         return self.assume_n, True
-
-
-def fmt_bytes(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        v = n / 1024
-        return f"{v:.0f} KiB" if v >= 10 else f"{v:.1f} KiB"
-    v = n / (1024 * 1024)
-    return f"{v:.0f} MiB" if v >= 10 else f"{v:.1f} MiB"
 
 
 def paren(expr: str) -> str:
