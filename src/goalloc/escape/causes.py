@@ -125,6 +125,16 @@ def _without_flow(site: Site, ctx: CauseContext) -> Decision | None:
     before = src.text_before(site.line, site.col)
     if re.search(r"\bpanic\(", before):
         return Decision("call-argument", None, "panic")
+    if site.origin is not None and site.origin.line:
+        # Inlined code is often printed without a flow: its own line in the callee says.
+        origin = ctx.source_for(site.origin.file)
+        text = origin.line_text(site.origin.line).strip() if origin else ""
+        if re.match(r"return\b", text):
+            return Decision("returned", None, "in the inlined callee")
+        if re.match(r"panic\(", text):
+            return Decision("call-argument", None, "panic")
+        if re.match(r"[\w\]\[.]+\.[\w\]\[.]+\s*=[^=]", text):
+            return Decision("stored-in-heap", None, "a field of the inlined callee's receiver")
     return None
 
 
