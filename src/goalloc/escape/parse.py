@@ -57,8 +57,6 @@ class Explanation:
     derefs: int = 0
     flows: list[tuple[str, str]] = field(default_factory=list)
     steps: list[RawStep] = field(default_factory=list)
-    truncated: bool = False
-    used: bool = False
 
 
 @dataclass
@@ -134,8 +132,7 @@ def parse_lines(lines) -> PackageDiagnostics:
             if m:
                 current.flows.append((m.group("dst"), m.group("src")))
                 continue
-            if _TRUNCATED.match(msg):
-                current.truncated = True
+            if _TRUNCATED.match(msg):  # the compiler cut an assignment cycle short
                 continue
         current = None
         # Cheap prefix tests first: inlining lines are most of the output and the longest.
@@ -238,6 +235,5 @@ def _attach(out: PackageDiagnostics, explanations: list[Explanation]) -> None:
                               None)
         if target is not None:
             target.explanations.append(ex)
-            ex.used = True
         else:
             out.orphans.append(ex)

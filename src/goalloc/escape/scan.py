@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from goalloc.errors import GoallocError, InputError, EXIT_COMPILE
+from goalloc.errors import InputError
 from goalloc import cache
 from goalloc.escape import advice, collect, kinds, source
 from goalloc.escape.origins import OriginFinder
@@ -50,9 +50,6 @@ class ScanResult:
     @property
     def heap_sites(self) -> list[Site]:
         return [s for s in self.sites if s.verdict == "heap"]
-
-
-_QUALIFIED = re.compile(r"(?:^|[^A-Za-z0-9_.])(?:[a-z][a-z0-9_]*)\.[a-z_~][A-Za-z0-9_]*")
 
 
 class _Files:
@@ -437,11 +434,3 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
 
 def _line_text(files: _Files, rel: str, line: int) -> str:
     return files.line_text(rel, line)
-
-
-def raise_for_compile_errors(result: ScanResult) -> None:
-    if result.errors:
-        first = result.errors[0]
-        where = f"{first.file}:{first.line}: " if first.file else ""
-        raise GoallocError(f"{first.package} does not compile: {where}{first.message}",
-                           EXIT_COMPILE)
