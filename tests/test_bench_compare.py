@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from goalloc.bench.compare import compare
-from goalloc.bench.format import parse_bench_text, split_name
+from goalloc.benchstat.compare import compare
+from goalloc.benchstat.format import parse_bench_text, split_name
 from goalloc.cli import main
 from test_bench_stats import brute_force_p
 
@@ -191,7 +191,7 @@ def test_stdin_as_new(monkeypatch, capsys):
 def test_import_is_light():
     import subprocess
     import sys
-    code = ("import sys, goalloc.bench, goalloc.commands.bench, goalloc.commands.gctrace; "
+    code = ("import sys, goalloc.benchstat, goalloc.benchstat.compare, goalloc.commands.bench, goalloc.commands.gctrace; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('scipy', 'matplotlib', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

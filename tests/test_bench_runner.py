@@ -11,10 +11,11 @@ import pytest
 
 import json
 
-from goalloc.bench import BenchFailed, BenchRun, parse_bench_text, run_benchmarks
+from goalloc.benchstat.format import parse_bench_text
+from goalloc.collect.bench_runner import BenchFailed, BenchRun, run_benchmarks
 from goalloc.cli import main
 from goalloc.errors import GoallocError
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 DATA = Path(__file__).parent / "testdata" / "bench"
 

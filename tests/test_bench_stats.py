@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pytest
 
-from goalloc.bench import stats
+from goalloc.benchstat import stats
 
 
 # --- independent reference implementations -----------------------------------------------

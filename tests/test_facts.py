@@ -14,7 +14,7 @@ import pytest
 from goalloc.errors import EXIT_COMPILE, ToolchainError
 from goalloc.facts import FactsError, collect_facts
 from goalloc.facts import build as fbuild
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 SAMPLE = '''\
 package sample

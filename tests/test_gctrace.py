@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from goalloc.bench.gctrace import parse_gctrace, parse_line, summarize
+from goalloc.gctrace import parse_gctrace, parse_line, summarize
 from goalloc.cli import main
 from goalloc.errors import GoallocError
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 DATA = Path(__file__).parent / "testdata" / "gctrace"
 MIXED = DATA / "mixed.log"

@@ -17,7 +17,7 @@ import pytest
 
 from goalloc.cli import main
 from goalloc.profiles import attribute, link_sites, parse_profile, read_profile
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 DATA = Path(__file__).parent / "testdata" / "profiles"
 INDEXES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
@@ -141,7 +141,7 @@ def test_hand_decoder_and_upb_agree(profiles):
 
 def test_upb_sample_chunks(profiles, monkeypatch):
     """upb parses the samples in chunks; chunk edges must not lose or split a sample."""
-    from goalloc.profiles import decode
+    from goalloc.collect import pprof as decode
 
     path = profiles["allocs"]
     whole = read_profile(path, decoder="upb")
@@ -518,7 +518,7 @@ def test_edge_shapes_equal_pprof(tmp_path, capsys):
 
 def test_link_sites_with_goalloc_scan(profiles):
     """The real pairing: escape sites from goalloc scan, measured sites from the profile."""
-    from goalloc.escape.scan import scan
+    from goalloc.app.scan import scan
 
     src = DATA / "allocs"
     esc = scan(["."], directory=str(src), progress=False).sites

@@ -14,7 +14,7 @@ import rulestest
 from goalloc.errors import UsageError
 from goalloc.facts import collect_facts
 from goalloc.rules import RULES, resolve_rules, run_rules
-from goalloc.toolchain import find_toolchain
+from goalloc.collect.toolchain import find_toolchain
 
 TESTDATA = Path(__file__).parent / "testdata" / "rules"
 

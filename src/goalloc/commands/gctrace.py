@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from goalloc.bench.gctrace import parse_gctrace, summarize
+    from goalloc.gctrace import parse_gctrace, summarize
     from goalloc.fsutil import read_text
     from goalloc.report import gctrace_report
     from goalloc.report.output import write_output

@@ -60,7 +60,7 @@ def _default_go() -> str:
 
     from goalloc.errors import ToolchainError
     from goalloc.models import parse_version, supported_versions
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     try:
         tc = find_toolchain()

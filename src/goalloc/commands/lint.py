@@ -42,7 +42,7 @@ def run(args) -> int:
     from goalloc.report.findings_text import format_findings
     from goalloc.report.output import write_output
     from goalloc.rules import resolve_rules, run_rules
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     if args.assume_n < 1:
         raise UsageError(f"--assume-n must be at least 1, not {args.assume_n}")
@@ -57,7 +57,7 @@ def run(args) -> int:
             escape = "not needed by the selected rules"
     else:
         try:
-            from goalloc.escape.scan import scan
+            from goalloc.app.scan import scan
         except ImportError:
             escape = "unavailable (goalloc.escape has no scanner)"
         else:

@@ -60,7 +60,7 @@ def _escape_sites(directory: str) -> list | None:
     import sys
 
     from goalloc.errors import GoallocError
-    from goalloc.escape.scan import scan
+    from goalloc.app.scan import scan
 
     try:
         result = scan(["./..."], directory, progress=False)
@@ -78,7 +78,7 @@ def render(args, escape_sites: list | None = None) -> str:
     ``goalloc scan`` of ``--source``) are linked to the measured sites when given; that is the
     hook for wiring scan into this command and into ``goalloc verify``."""
     from goalloc.profiles.attribution import attribute, diff
-    from goalloc.profiles.decode import read_profile
+    from goalloc.collect.pprof import read_profile
     from goalloc.profiles.link import link_sites
 
     if args.source and not os.path.isdir(args.source):

@@ -143,7 +143,7 @@ def select_sites(sites, heap_only=False, kinds=None, causes=None, packages=None)
 
 
 def run(args) -> int:
-    from goalloc.escape.scan import scan
+    from goalloc.app.scan import scan
     from goalloc.report.output import write_output
 
     kinds = _split(args.kind, KINDS, "kind")
@@ -237,11 +237,11 @@ def _run_rules(args, result) -> None:
     select, exclude = selection
     from goalloc.facts import collect_facts
     from goalloc.rules import run_rules
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     tc = find_toolchain()
     try:
-        from goalloc.escape.collect import build_flags
+        from goalloc.collect.compiler import build_flags
 
         facts = collect_facts(tc, result.directory, result.patterns, allow_errors=True,
                               build_flags=build_flags(args.tags))

@@ -52,7 +52,7 @@ def run(args) -> int:
     from goalloc.commands.scan import example_dir
     from goalloc.report.output import write_output
     from goalloc.report.verify_report import render_json, render_text
-    from goalloc.verify import verify
+    from goalloc.app.verify import verify
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")

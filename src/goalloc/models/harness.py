@@ -230,7 +230,7 @@ def generate_program(queries: list[dict]) -> tuple[str, list[dict]]:
 
 def toolchain_for(go_binary: str | None):
     """A Toolchain for ``go_binary`` (GOROOT inferred from its location), or the default."""
-    from goalloc import toolchain as tc
+    from goalloc.collect import toolchain as tc
 
     if not go_binary:
         return tc.find_toolchain()

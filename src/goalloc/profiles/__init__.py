@@ -17,7 +17,7 @@ __all__ = ["read_profile", "parse_profile", "attribute", "attribute_sites", "dif
 
 def __getattr__(name):
     if name in ("read_profile", "parse_profile"):
-        from goalloc.profiles import decode
+        from goalloc.collect import pprof as decode
         return getattr(decode, name)
     if name in ("Profile", "Stack"):
         from goalloc.profiles import model

@@ -6,7 +6,7 @@ import json
 import math
 import os
 
-from goalloc.bench.compare import CompareResult, Row, UnitTable
+from goalloc.benchstat.compare import CompareResult, Row, UnitTable
 
 SCHEMA_VERSION = 1
 
@@ -213,7 +213,7 @@ def render_compare_json(res: CompareResult) -> str:
 
 def render_run_text(run) -> str:
     """Medians of one run (``goalloc bench``): a table per unit, a row per benchmark."""
-    from goalloc.bench.compare import summaries
+    from goalloc.benchstat.compare import summaries
 
     rows = summaries(run.parsed)
     multi_pkg = len({pkg for _, pkg, _, _, _ in rows}) > 1
@@ -237,7 +237,7 @@ def render_run_text(run) -> str:
 
 
 def run_json(run) -> dict:
-    from goalloc.bench.compare import summaries
+    from goalloc.benchstat.compare import summaries
 
     benchmarks = [{
         "pkg": pkg, "name": name, "unit": unit, "median": summary.center,

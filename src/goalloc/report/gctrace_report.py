@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from goalloc.bench.gctrace import MB, GCTrace
+from goalloc.gctrace import MB, GCTrace
 
 SCHEMA_VERSION = 1
 

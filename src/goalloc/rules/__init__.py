@@ -89,7 +89,7 @@ def find(directory, patterns, sites=None, *, toolchain=None, assume_n: int = 100
     a helper that does not build, UsageError for an unknown rule): the caller can report it in
     one line and keep its escape report."""
     from goalloc.facts import collect_facts
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     rules = resolve_rules(select, exclude)  # fail on unknown names before any work
     tc = toolchain or find_toolchain()

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from goalloc.errors import InputError
 from goalloc import cache
-from goalloc.escape import advice, collect, kinds, source
+from goalloc.collect import compiler as collect
+from goalloc.escape import advice, kinds, source
 from goalloc.escape.origins import OriginFinder
 from goalloc.escape.causes import CauseContext, Decision, Step, derive
 from goalloc.escape.model import FlowStep, Param, Position, Site
 from goalloc.escape.parse import Explanation, Summary, parse_at, parse_lines
-from goalloc.toolchain import Toolchain, find_toolchain
+from goalloc.collect.toolchain import Toolchain, find_toolchain
 
 
 @dataclass

@@ -32,13 +32,13 @@ class MeasuredSite:
 class VerifyResult:
     go_version: str
     directory: str
-    benchmarks: list  # goalloc.bench.format.BenchResult
+    benchmarks: list  # goalloc.benchstat.format.BenchResult
     measured: list[MeasuredSite]
     no_cost: list[Site]  # heap sites in exercised functions with nothing measured at them
     unexercised: int  # heap sites in functions the benchmarks never showed
     totals: dict[str, int]  # alloc_space / alloc_objects over all packages' profiles
     memprofilerate: int
-    scan: object  # goalloc.escape.scan.ScanResult
+    scan: object  # goalloc.app.scan.ScanResult
     packages_without_benchmarks: list[str] = field(default_factory=list)
     test_code_bytes: int = 0  # allocated by benchmark setup in _test.go files (not scanned)
 
@@ -59,10 +59,10 @@ def _short(fn_name: str) -> str:
 def verify(patterns: list[str], directory: str, *, bench: str = ".", count: int = 1,
            benchtime: str | None = None, memprofilerate: int = 1, tags: str | None = None,
            progress=None, rules_args=None) -> VerifyResult:
-    from goalloc.bench.runner import run_benchmarks
-    from goalloc.escape.scan import scan
+    from goalloc.collect.bench_runner import run_benchmarks
+    from goalloc.app.scan import scan
     from goalloc.profiles import attribute, link_sites, read_profile
-    from goalloc.toolchain import find_toolchain
+    from goalloc.collect.toolchain import find_toolchain
 
     toolchain = find_toolchain()
     result = scan(patterns, directory, tags=tags, toolchain=toolchain, progress=False)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from goalloc.bench import stats
-from goalloc.bench.format import BenchFile
+from goalloc.benchstat import stats
+from goalloc.benchstat.format import BenchFile
 
 # Units shown first, in this order; custom units follow in the order they appear.
 UNIT_ORDER = ["ns/op", "sec/op", "B/op", "allocs/op"]

@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from goalloc.bench.format import BenchFile, BenchResult, parse_bench_text
+from goalloc.benchstat.format import BenchFile, BenchResult, parse_bench_text
 from goalloc.errors import EXIT_COMPILE, GoallocError, InputError, UsageError
 from goalloc.fsutil import atomic_write
 

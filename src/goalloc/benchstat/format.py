@@ -10,7 +10,7 @@ The format (golang.org/design/14313-benchmark-format):
   ``-8`` suffix is GOMAXPROCS (left off when it is 1).
 * anything else (``PASS``, ``ok  pkg 0.1s``, log output) is not part of the data.
 
-Only the standard library is used, so ``import goalloc.bench`` stays cheap.
+Only the standard library is used, so ``import goalloc.benchstat`` stays cheap.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from goalloc.errors import GoallocError, InputError
-from goalloc.toolchain import Toolchain
+from goalloc.collect.toolchain import Toolchain
 
 
 @dataclass
