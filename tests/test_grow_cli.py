@@ -34,7 +34,8 @@ def test_slice_json_is_versioned(capsys):
     code, out, _ = run(capsys, "grow", "slice", "--elem-size", "12", "--n", "1000", "--go",
                        "go1.27.3", "--format", "json")
     doc = json.loads(out)
-    assert code == 0 and doc["schema_version"] == 1 and doc["go"] == "1.27"
+    assert code == 0 and doc["schema_version"] == 2 and doc["command"] == "grow"
+    assert doc["go"]["version"] == "go1.27" and doc["release"] == "1.27"
     assert doc["final_cap"] == 1365 and doc["caps"][0] == 0
     assert doc["preallocated"]["allocations"] == 1
 
@@ -61,10 +62,11 @@ def test_queries_answer_in_order(tmp_path, capsys):
     ]))
     code, out, _ = run(capsys, "grow", "--queries", str(qf), "--format", "json")
     res = json.loads(out)
+    assert all(r["schema_version"] == 2 and r["command"] == "grow" for r in res)
     assert code == 0 and [r["kind"] for r in res] == ["slice", "map", "slice"]
     assert res[0]["final_cap"] == 1365 and res[0]["caps"][-1] == 1365
     assert res[1]["allocations"] == 48 and res[1]["live_bytes"] == 218480
-    assert all(r["schema_version"] == 1 for r in res) and res[2]["go"] == "1.21"
+    assert [r["release"] for r in res] == ["1.27", "1.27", "1.21"]
 
 
 @pytest.mark.parametrize("argv,message", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.models import TypeLayout, layout_of
 
 
@@ -25,10 +25,10 @@ def test_layouts(expr, size, align, pointers):
 
 @pytest.mark.parametrize("bad", ["", "foo", "[x]int", "map[int", "struct{a int", "int int"])
 def test_unknown_types_are_usage_errors(bad):
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         layout_of(bad)
 
 
 def test_unknown_arch():
-    with pytest.raises(UsageError, match="amd64"):
+    with pytest.raises(InputError, match="amd64"):
         layout_of("int", "386")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.models import simulate_map
 from goalloc.models.harness import compare, map_grid
 from goalloc.models.maps import bucket_layout, swiss_group_layout
@@ -51,16 +51,16 @@ def test_classic_maps_before_1_24():
 
 
 def test_map_errors():
-    with pytest.raises(UsageError, match="unknown Go type"):
+    with pytest.raises(InputError, match="unknown Go type"):
         simulate_map("1.27", "foo", "int", 10)
-    with pytest.raises(UsageError, match="not comparable"):
+    with pytest.raises(InputError, match="not comparable"):
         simulate_map("1.27", "[]byte", "int", 3)
     assert simulate_map("1.27", "*[]byte", "int", 3).allocations == 2
-    with pytest.raises(UsageError, match="at most 256"):
+    with pytest.raises(InputError, match="at most 256"):
         simulate_map("1.27", "uint8", "int", 300)
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         simulate_map("1.27", "int", "int", -5)
-    with pytest.raises(UsageError, match="1.21 through 1.27"):
+    with pytest.raises(InputError, match="1.21 through 1.27"):
         simulate_map("1.19", "int", "int", 5)
 
 

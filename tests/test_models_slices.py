@@ -2,7 +2,7 @@
 
 import pytest
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.models import (UnsupportedVersion, round_alloc_size, simulate_slice,
                             stack_buffer_note, supported_versions)
 from goalloc.models.harness import compare, slice_grid
@@ -69,9 +69,9 @@ def test_versions_and_errors():
         with pytest.raises(UnsupportedVersion, match="1.21 through 1.27"):
             simulate_slice(bad, 8, False, 10)
     for kwargs in ({"n": -1}, {"n": 1 << 50}, {"start_cap": -2}):
-        with pytest.raises(UsageError):
+        with pytest.raises(InputError):
             simulate_slice("1.27", **{"elem_size": 8, "pointers": False, "n": 1, **kwargs})
-    with pytest.raises(UsageError, match="multiple of 8"):
+    with pytest.raises(InputError, match="multiple of 8"):
         simulate_slice("1.27", 12, True, 10)
 
 

@@ -324,7 +324,8 @@ def test_cli_subprocess_exit_code_and_no_traceback(tmp_path):
 
 def test_json_contract_documented(profiles, capsys):
     doc = run_json(["profile", str(profiles["deep"]), "--sample-index", "1"], capsys)
-    assert doc["schema_version"] == 1 and doc["go"] is None
+    assert doc["schema_version"] == 2 and doc["command"] == "profile"
+    assert doc["go"] == {"version": None, "goos": None, "goarch": None}
     assert doc["sample_index"] == "alloc_space" and doc["unit"] == "bytes"
     assert set(doc["totals"]) == set(INDEXES)
     docs = (Path(__file__).parent.parent / "docs" / "profile.md").read_text()

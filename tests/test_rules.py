@@ -163,7 +163,9 @@ def test_lint_cli_json_and_errors(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
-    assert doc["schema_version"] == 1 and doc["rules"] == ["prealloc-slice", "map-size-hint"]
+    assert doc["schema_version"] == 2 and doc["command"] == "lint"
+    assert doc["go"]["version"].startswith("go1.") and doc["escape"]["ran"] is False
+    assert doc["rules"] == ["prealloc-slice", "map-size-hint"]
     assert {f["rule"] for f in doc["findings"]} == {"prealloc-slice", "map-size-hint"}
     f = doc["findings"][0]
     assert set(f) >= {"rule", "file", "line", "col", "message", "fix", "estimate"}

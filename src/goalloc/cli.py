@@ -1,34 +1,35 @@
-"""The goalloc command line: parse arguments, call the core, pick a reporter.
+"""The goalloc command line: parse arguments, run one command, turn errors into exit codes.
 
-Each subcommand lives in ``goalloc.commands.<name>`` and exposes ``register(subparsers)``,
-which adds its parser and sets ``func`` to a callable taking the parsed arguments and
-returning an exit code. Command modules import heavy dependencies inside ``func`` only, so
-``goalloc --help`` stays fast.
-"""
+The commands are listed in ``goalloc.commands.COMMANDS``; see that package for the contract
+each command module follows."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 
 from goalloc import __version__
 from goalloc.errors import EXIT_USAGE, GoallocError
-
-# The order commands appear in --help; commands not listed here come after, by name.
-COMMAND_ORDER = ["scan", "grow", "verify", "profile", "bench", "gctrace"]
 
 DESCRIPTION = """\
 goalloc finds where a Go module allocates on the heap and why (from the compiler's own
 escape analysis), models what slice and map growth costs for each Go version, and proves it
 with profiles and benchmarks.
 
+examples:
+  goalloc scan --example              # the example service shipped with goalloc
+  goalloc scan ./... --format sarif -o goalloc.sarif
+  goalloc grow slice --elem int64 --n 1000
+  goalloc verify --example            # benchmarks + memory profile, tied to the sites
+  goalloc COMMAND --help              # options and examples of one command
+
 exit codes:
-  0  ok
-  1  a policy matched (--fail-on)
-  2  usage, toolchain or input error
-  3  the target has compile errors (what compiled is still reported)
+  0    ok
+  1    a policy matched (--fail-on)
+  2    usage, toolchain or input error (one line on stderr)
+  3    the target has compile errors (what compiled is still reported)
+  130  interrupted (Ctrl-C)
 """
 
 
@@ -38,12 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _command_modules():
-    import goalloc.commands as pkg
+    from goalloc.commands import COMMANDS
 
-    names = [m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
-    rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
-    names.sort(key=lambda n: (rank.get(n, len(rank)), n))
-    return [importlib.import_module(f"goalloc.commands.{name}") for name in names]
+    return [importlib.import_module(f"goalloc.commands.{name}") for name in COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,9 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _normalize(argv: list[str]) -> list[str]:
+    """Old spellings a command still accepts (for example ``bench PACKAGES`` for ``bench run
+    PACKAGES``) are rewritten by the command module's ``normalize_argv``."""
+    if not argv:
+        return argv
+    from goalloc.commands import COMMANDS
+
+    if argv[0] in COMMANDS:
+        module = importlib.import_module(f"goalloc.commands.{argv[0]}")
+        hook = getattr(module, "normalize_argv", None)
+        if hook is not None:
+            return [argv[0], *hook(argv[1:])]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(_normalize(list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as exc:  # --help, --version, or a usage error already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -435,3 +435,138 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
 
 def _line_text(files: _Files, rel: str, line: int) -> str:
     return files.line_text(rel, line)
+
+
+# --- the scan use case: the compiler's sites, the source rules, selection and policy ------
+
+@dataclass
+class RuleSelection:
+    """Which source rules run next to the compiler's report."""
+
+    enabled: bool = True
+    select: list[str] | None = None  # rule ids (comma lists allowed), None for all
+    exclude: list[str] | None = None
+    assume_n: int = 1000
+
+    def resolve(self) -> list:
+        from goalloc.rules import resolve_rules
+
+        return resolve_rules(self.select, self.exclude) if self.enabled else []
+
+
+@dataclass
+class ScanOptions:
+    directory: str = "."
+    patterns: list[str] = field(default_factory=lambda: ["./..."])
+    tags: str | None = None
+    use_cache: bool = True
+    rules: RuleSelection = field(default_factory=RuleSelection)
+
+
+def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None = None,
+                warn=None) -> ScanResult:
+    """The compiler's allocation sites of ``options.patterns`` with their causes, and the
+    findings of the selected source rules. Rules run after the compiler: on a cold cache the
+    facts helper then finds the dependencies' export data already built. If facts cannot be
+    had, the escape report stands: ``rules_error`` says why and ``warn`` is told in one line."""
+    from goalloc.progress import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    toolchain = toolchain or find_toolchain()
+    result = scan(options.patterns, options.directory, tags=options.tags, toolchain=toolchain,
+                  progress=progress.enabled, use_cache=options.use_cache)
+    if options.rules.enabled:
+        with progress.phase("source facts and rules"):
+            add_findings(result, options.rules, toolchain, options.tags, warn)
+    return result
+
+
+def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
+                 tags: str | None, warn=None) -> None:
+    from goalloc.errors import GoallocError
+    from goalloc.facts import collect_facts
+    from goalloc.rules import run_rules
+
+    selected = rules.resolve()
+    try:
+        facts = collect_facts(toolchain, result.directory, result.patterns, allow_errors=True,
+                              build_flags=collect.build_flags(tags))
+        result.findings = run_rules(facts, result.sites, go_version=toolchain.release_str,
+                                    assume_n=rules.assume_n, select=[r.id for r in selected])
+    except GoallocError as exc:
+        result.rules_error = exc
+        if warn is not None:
+            warn(f"source rules skipped: {exc}")
+
+
+@dataclass
+class SiteFilter:
+    heap_only: bool = False
+    kinds: set[str] | None = None
+    causes: set[str] | None = None
+    packages: list[str] | None = None  # import path globs
+
+    def to_json(self) -> dict:
+        pairs = (("heap_only", self.heap_only or bool(self.causes)),
+                 ("kind", sorted(self.kinds) if self.kinds else None),
+                 ("cause", sorted(self.causes) if self.causes else None),
+                 ("package", self.packages))
+        return {k: v for k, v in pairs if v}
+
+    def keep(self, site: Site) -> bool:
+        import fnmatch
+
+        if (self.heap_only or self.causes) and site.verdict != "heap":
+            return False
+        if self.kinds and site.kind not in self.kinds:
+            return False
+        if self.causes and site.cause not in self.causes:
+            return False
+        return not self.packages or any(fnmatch.fnmatch(site.package, g) for g in self.packages)
+
+
+def select_sites(sites: list[Site], site_filter: SiteFilter) -> list[Site]:
+    return [s for s in sites if site_filter.keep(s)]
+
+
+@dataclass
+class FailCondition:
+    """One ``--fail-on`` condition: ``heap`` (any heap site), ``findings`` (any rule finding),
+    or ``kind``/``cause``/``package``/``rule`` with a set of values."""
+
+    key: str
+    values: frozenset = frozenset()
+
+    def __str__(self) -> str:
+        return self.key if not self.values else f"{self.key}={','.join(sorted(self.values))}"
+
+    def matching(self, sites: list[Site], findings: list) -> list:
+        import fnmatch
+
+        if self.key == "findings":
+            return list(findings)
+        if self.key == "rule":
+            return [f for f in findings if f.rule in self.values]
+        heap = [s for s in sites if s.verdict == "heap"]
+        if self.key == "heap":
+            return heap
+        if self.key == "package":
+            return [s for s in heap if any(fnmatch.fnmatch(s.package, g) for g in self.values)]
+        return [s for s in heap if getattr(s, self.key) in self.values]
+
+
+@dataclass
+class PolicyMatch:
+    condition: FailCondition
+    matches: list  # Sites or Findings
+
+
+def check_policy(conditions: list[FailCondition], sites: list[Site],
+                 findings: list) -> list[PolicyMatch]:
+    """The conditions that matched, each with what matched it (empty when the policy holds)."""
+    out = []
+    for cond in conditions:
+        matched = cond.matching(sites, findings)
+        if matched:
+            out.append(PolicyMatch(cond, matched))
+    return out

@@ -7,7 +7,9 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
+from goalloc.app.scan import RuleSelection
 from goalloc.escape.model import Site
+from goalloc.goinfo import GoInfo
 
 
 @dataclass
@@ -41,6 +43,7 @@ class VerifyResult:
     scan: object  # goalloc.app.scan.ScanResult
     packages_without_benchmarks: list[str] = field(default_factory=list)
     test_code_bytes: int = 0  # allocated by benchmark setup in _test.go files (not scanned)
+    go: GoInfo | None = None
 
 
 def _function_names(prof) -> set[str]:
@@ -56,27 +59,40 @@ def _short(fn_name: str) -> str:
     return tail.split(".", 1)[1] if "." in tail else tail
 
 
-def verify(patterns: list[str], directory: str, *, bench: str = ".", count: int = 1,
-           benchtime: str | None = None, memprofilerate: int = 1, tags: str | None = None,
-           progress=None, rules_args=None) -> VerifyResult:
+@dataclass
+class VerifyOptions:
+    directory: str = "."
+    patterns: list[str] = field(default_factory=lambda: ["./..."])
+    bench: str = "."  # go test -bench
+    count: int = 1
+    benchtime: str | None = None
+    memprofilerate: int = 1
+    tags: str | None = None
+    use_cache: bool = True
+    rules: RuleSelection = field(default_factory=RuleSelection)
+
+
+def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> VerifyResult:
+    """Scan, run the benchmarks with a memory profile, attribute every measured allocation
+    and link it to its escape site. ``bench_log`` (a text stream) receives go test's result
+    lines as they come."""
+    from goalloc.app.scan import ScanOptions, scan_module
     from goalloc.collect.bench_runner import run_benchmarks
-    from goalloc.app.scan import scan
-    from goalloc.profiles import attribute, link_sites, read_profile
     from goalloc.collect.toolchain import find_toolchain
+    from goalloc.profiles import attribute, link_sites, read_profile
 
     toolchain = find_toolchain()
-    result = scan(patterns, directory, tags=tags, toolchain=toolchain, progress=False)
-    if rules_args is not None:
-        from goalloc.commands.scan import _run_rules
-
-        _run_rules(rules_args, result)
-    extra = [f"-memprofilerate={memprofilerate}"]
-    if tags:
-        extra.append(f"-tags={tags}")
+    patterns = options.patterns
+    result = scan_module(ScanOptions(options.directory, patterns, tags=options.tags,
+                                     use_cache=options.use_cache, rules=options.rules),
+                         progress=progress, toolchain=toolchain, warn=warn)
+    extra = [f"-memprofilerate={options.memprofilerate}"]
+    if options.tags:
+        extra.append(f"-tags={options.tags}")
     with tempfile.TemporaryDirectory(prefix="goalloc-verify-") as tmp:
-        run = run_benchmarks(toolchain, patterns, bench=bench, count=count, cwd=result.directory,
-                             memprofile_dir=tmp, benchtime=benchtime, progress=progress,
-                             extra_args=extra)
+        run = run_benchmarks(toolchain, patterns, bench=options.bench, count=options.count,
+                             cwd=result.directory, memprofile_dir=tmp,
+                             benchtime=options.benchtime, progress=bench_log, extra_args=extra)
         measured: list[MeasuredSite] = []
         totals = {"alloc_space": 0, "alloc_objects": 0}
         seen_functions: set[str] = set()
@@ -126,5 +142,5 @@ def verify(patterns: list[str], directory: str, *, bench: str = ".", count: int 
         else:
             unexercised += 1
     return VerifyResult(toolchain.version, result.directory, run.results, measured, no_cost,
-                        unexercised, totals, memprofilerate, result,
-                        run.packages_without_benchmarks, test_bytes)
+                        unexercised, totals, options.memprofilerate, result,
+                        run.packages_without_benchmarks, test_bytes, GoInfo.of(toolchain))

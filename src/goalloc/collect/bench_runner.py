@@ -51,6 +51,7 @@ class BenchRun:
     out_path: str | None = None  # where raw_text was saved, if it was
     go_version: str = ""
     commands: list[list[str]] = field(default_factory=list)
+    go: object = None  # goalloc.goinfo.GoInfo of the toolchain, set by the use case
 
     @property
     def results(self) -> list[BenchResult]:

@@ -2,119 +2,139 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from goalloc.errors import EXIT_OK, InputError, UsageError
+from goalloc.commands import options
+from goalloc.errors import EXIT_OK, UsageError
 
-USAGE = """goalloc bench [PACKAGES ...] [--bench REGEX] [--count N] [--save FILE] [options]
-       goalloc bench compare OLD NEW [--format text|json] [options]"""
-
-EPILOG = """\
-run:
-  Runs `go test -run=^$ -bench REGEX -benchmem -count N -memprofile ...` per package,
-  echoes results to stderr as they come, saves the raw output (default
-  .goalloc/bench/<UTC time>.txt) and a memory profile plus test binary per package
-  (default .goalloc/bench/<UTC time>/). Exit 2 when nothing produced a benchmark result,
-  3 on compile errors.
-
-compare:
-  Reads two files in the Go benchmark format (`-` is standard input) and compares every
-  benchmark and unit (sec/op, B/op, allocs/op, custom metrics): medians with 95% confidence
-  intervals, Mann-Whitney U test p-values, `~` when p > alpha (0.05), geomeans.
-
-A package directory named "compare" must be written ./compare.
+RUN_EPILOG = """\
+Runs `go test -run=^$ -bench REGEX -benchmem -count N -memprofile ...` per package, echoes
+results to stderr as they come, saves the raw output (default .goalloc/bench/<UTC time>.txt)
+and a memory profile plus test binary per package (default .goalloc/bench/<UTC time>/).
+Exit 2 when nothing produced a benchmark result, 3 on compile errors.
 
 examples:
-  goalloc bench ./... --bench Append --count 10 --save old.txt
-  goalloc bench ./... --bench Append --count 10 --save new.txt
+  goalloc bench run ./... --bench Append --count 10 --save old.txt
+  goalloc bench ./... --bench Append --count 10 --save new.txt   # 'run' may be left out
+  goalloc bench compare old.txt new.txt"""
+
+COMPARE_EPILOG = """\
+Reads two files in the Go benchmark format (`-` is standard input) and compares every
+benchmark and unit (sec/op, B/op, allocs/op, custom metrics): medians with 95% confidence
+intervals, Mann-Whitney U test p-values, `~` when p > alpha (0.05), geomeans.
+
+examples:
   goalloc bench compare old.txt new.txt
-  goalloc bench compare old.txt new.txt --format json
-"""
+  go test -bench . -count 10 | goalloc bench compare old.txt -
+  goalloc bench compare old.txt new.txt --format json"""
+
+EPILOG = """\
+goalloc bench run [PACKAGES] ...    run benchmarks (also: goalloc bench [PACKAGES] ...)
+goalloc bench compare OLD NEW       compare two result files like benchstat
+
+examples:
+  goalloc bench run ./... --count 6 --save old.txt   # before the change
+  goalloc bench run ./... --count 6 --save new.txt   # after it
+  goalloc bench compare old.txt new.txt
+
+A package directory named "run" or "compare" must be written ./run or ./compare."""
+
+SUBCOMMANDS = ("run", "compare")
+
+
+def normalize_argv(argv: list[str]) -> list[str]:
+    """``bench [PACKAGES] [flags]`` is the old spelling of ``bench run ...``."""
+    if argv and argv[0] in SUBCOMMANDS + ("-h", "--help"):
+        return argv
+    return ["run", *argv]
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "bench", usage=USAGE,
+    p = options.add_parser(
+        subparsers, "bench",
         help="run go test benchmarks (-benchmem, -memprofile); compare results like benchstat",
         description="Run Go benchmarks with allocation statistics and save the results, or "
                     "compare two result files (goalloc bench compare OLD NEW).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("args", nargs="*", metavar="PACKAGES",
-                   help="packages to benchmark (default .), or: compare OLD NEW")
-    run = p.add_argument_group("running benchmarks")
-    run.add_argument("--bench", default=".", metavar="REGEX",
-                     help="benchmarks to run (go test -bench; default .)")
-    run.add_argument("--count", type=int, default=6, metavar="N",
-                     help="runs of each benchmark (default 6, the fewest for a 95%% CI)")
-    run.add_argument("--benchtime", metavar="D", help="go test -benchtime (e.g. 1s, 1000x)")
-    run.add_argument("--save", metavar="FILE",
-                     help="save the raw go test output here "
-                          "(default .goalloc/bench/<UTC time>.txt)")
-    run.add_argument("--memprofile-dir", metavar="DIR",
-                     help="where the per-package .mem.pprof and test binaries go "
-                          "(default .goalloc/bench/<UTC time>/)")
-    run.add_argument("--no-memprofile", action="store_true", help="do not write memory profiles")
-    run.add_argument("-C", "--dir", default=".", metavar="DIR",
-                     help="run go test in DIR (default: current directory)")
-    run.add_argument("--timeout", type=float, metavar="SECONDS",
-                     help="go test -timeout for each package (go's default is 10 minutes)")
-    cmp = p.add_argument_group("comparing results")
-    cmp.add_argument("--alpha", type=float, default=0.05,
-                     help="significance level of the U test (default 0.05)")
-    cmp.add_argument("--confidence", type=float, default=0.95,
-                     help="confidence level of the intervals (default 0.95)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the report to FILE (atomically) instead of stdout")
-    p.set_defaults(func=main)
+        epilog_text=EPILOG)
+    sub = p.add_subparsers(dest="bench_command", metavar="{run,compare}", parser_class=type(p))
+
+    r = options.add_parser(sub, "run", help="run benchmarks and save the results",
+                           epilog_text=RUN_EPILOG)
+    r.add_argument("packages", nargs="*", metavar="PACKAGE",
+                   help="packages to benchmark (default .)")
+    options.add_module(r, example=True, patterns=False)
+    r.add_argument("--bench", default=".", metavar="REGEX",
+                   help="benchmarks to run (go test -bench; default .)")
+    r.add_argument("--count", type=int, default=6, metavar="N",
+                   help="runs of each benchmark (default 6, the fewest for a 95%% CI)")
+    r.add_argument("--benchtime", metavar="D", help="go test -benchtime (e.g. 1s, 1000x)")
+    r.add_argument("--save", metavar="FILE",
+                   help="save the raw go test output here (default .goalloc/bench/<UTC time>.txt)")
+    r.add_argument("--memprofile-dir", metavar="DIR",
+                   help="where the per-package .mem.pprof and test binaries go "
+                        "(default .goalloc/bench/<UTC time>/)")
+    r.add_argument("--no-memprofile", action="store_true", help="do not write memory profiles")
+    r.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="go test -timeout for each package (go's default is 10 minutes)")
+    options.add_tags(r)
+    options.add_format(r)
+    options.add_output(r)
+    options.add_progress(r)
+    r.set_defaults(func=run_command)
+
+    c = options.add_parser(sub, "compare", help="compare two result files like benchstat",
+                           epilog_text=COMPARE_EPILOG)
+    c.add_argument("files", nargs="*", metavar="OLD NEW",
+                   help="results before and after (files, or - for standard input)")
+    c.add_argument("--alpha", type=float, default=0.05,
+                   help="significance level of the U test (default 0.05)")
+    c.add_argument("--confidence", type=float, default=0.95,
+                   help="confidence level of the intervals (default 0.95)")
+    options.add_format(c)
+    options.add_output(c)
+    c.set_defaults(func=compare_command)
+    p.set_defaults(func=lambda args: _missing_subcommand(p))
 
 
-def main(args) -> int:
-    if args.args and args.args[0] == "compare":
-        return _compare(args, args.args[1:])
-    return _run(args, args.args)
+def _missing_subcommand(p) -> int:
+    p.print_help(sys.stderr)
+    return 2
 
 
 def _read(path: str, what: str) -> tuple[str, str]:
+    from goalloc.errors import InputError
     from goalloc.fsutil import read_text
 
     if path == "-":
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError(f"{what} is -, but nothing is piped into standard input")
-        return sys.stdin.read(), "<stdin>"
+        try:
+            return sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError:
+            raise InputError("standard input is not UTF-8 text") from None
     return read_text(path, f"benchmark file ({what})"), path
 
 
-def _compare(args, files: list[str]) -> int:
-    from goalloc.benchstat.compare import compare
-    from goalloc.benchstat.format import parse_bench_text
+def compare_command(args) -> int:
+    from goalloc.app.bench import CompareOptions, compare_files
     from goalloc.report import bench_report
     from goalloc.report.output import write_output
 
-    if len(files) != 2:
+    if len(args.files) != 2:
         raise UsageError("bench compare takes two files: OLD NEW")
-    if files[0] == "-" and files[1] == "-":
+    args.old, args.new = args.files
+    if args.old == "-" and args.new == "-":
         raise UsageError("only one of OLD and NEW can be standard input")
     if not 0 < args.alpha < 1:
         raise UsageError("--alpha must be between 0 and 1")
     if not 0 < args.confidence < 1:
         raise UsageError("--confidence must be between 0 and 1")
-    parsed = []
-    for path, what in zip(files, ("OLD", "NEW")):
-        text, source = _read(path, what)
-        bf = parse_bench_text(text, source=source)
-        if not bf.results:
-            extra = f" ({len(bf.bad_lines)} malformed result line(s), first at line " \
-                    f"{bf.bad_lines[0][0]}: {bf.bad_lines[0][1]})" if bf.bad_lines else ""
-            raise InputError(f"no benchmark results in {source}{extra}")
-        if bf.bad_lines:
-            print(f"goalloc: {source}: skipped {len(bf.bad_lines)} malformed result line(s), "
-                  f"first at line {bf.bad_lines[0][0]}: {bf.bad_lines[0][1]}", file=sys.stderr)
-        parsed.append(bf)
-    res = compare(parsed[0], parsed[1], alpha=args.alpha, confidence=args.confidence)
-    if not any(row.comparison for row in res.rows):
-        raise InputError(f"{res.old_source} and {res.new_source} have no benchmark in common")
+    options.check_output(args)
+    opts = CompareOptions(_read(args.old, "OLD"), _read(args.new, "NEW"), args.alpha,
+                          args.confidence)
+    res, skipped = compare_files(opts)
+    for line in skipped:
+        print(f"goalloc: {line}", file=sys.stderr)
     if args.format == "json":
         write_output(bench_report.render_compare_json(res), args.output)
     else:
@@ -122,33 +142,36 @@ def _compare(args, files: list[str]) -> int:
     return EXIT_OK
 
 
-def _run(args, packages: list[str]) -> int:
-    import datetime as dt
+def _check_save(path: str | None) -> None:
     import os
 
-    from goalloc.collect.bench_runner import DEFAULT_DIR, BenchFailed, run_benchmarks
-    from goalloc.collect.toolchain import find_toolchain
+    if not path:
+        return
+    if os.path.isdir(path):
+        raise UsageError(f"--save {path} is a directory; name a file")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--save {path}: directory {parent} does not exist")
+
+
+def run_command(args) -> int:
+    from goalloc.app.bench import BenchOptions, run_bench
+    from goalloc.collect.bench_runner import BenchFailed
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
-    if not os.path.isdir(args.dir):
-        raise InputError(f"directory not found: {args.dir}")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = args.save or os.path.join(args.dir, DEFAULT_DIR, f"{stamp}.txt")
-    if args.save:
-        parent = os.path.dirname(os.path.abspath(args.save))
-        if not os.path.isdir(parent):
-            raise UsageError(f"--save {args.save}: directory {parent} does not exist")
-    memdir = None
-    if not args.no_memprofile:
-        memdir = os.path.abspath(args.memprofile_dir or os.path.join(args.dir, DEFAULT_DIR, stamp))
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    toolchain = find_toolchain()
+    _check_save(args.save)
+    options.check_output(args)
+    directory, _ = options.resolve_module(args)
+    opts = BenchOptions(directory, args.packages or None, bench=args.bench, count=args.count,
+                        benchtime=args.benchtime, save=args.save,
+                        memprofile_dir=args.memprofile_dir, memprofile=not args.no_memprofile,
+                        timeout=args.timeout, tags=args.tags)
+    log = None if args.no_progress else sys.stderr
     try:
-        run = run_benchmarks(toolchain, packages or None, bench=args.bench, count=args.count,
-                             cwd=args.dir, memprofile_dir=memdir, benchtime=args.benchtime,
-                             out=out, progress=sys.stderr, timeout=args.timeout)
+        run = run_bench(opts, log=log)
     except BenchFailed as exc:
         if not exc.run.results:
             raise

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from goalloc.commands import options
 from goalloc.errors import EXIT_OK, InputError, UsageError
 
 EPILOG = """\
@@ -15,36 +15,36 @@ examples:
   goalloc gctrace gc.log --plot heap.svg
 
 Lines other than the runtime's "gc N @..." lines are skipped and counted. A log without
-any gc line is an error (exit 2).
-"""
+any gc line is an error (exit 2)."""
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "gctrace", help="summarize GODEBUG=gctrace=1 output: pauses, CPU, heap over time",
+    p = options.add_parser(
+        subparsers, "gctrace", help="summarize GODEBUG=gctrace=1 output: pauses, CPU, heap over time",
         description="Read GODEBUG=gctrace=1 output and report the number of collections, "
                     "pause and CPU time, heap at start/end/live and goal, and rates over time.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog_text=EPILOG)
     p.add_argument("file", nargs="?", default="-", metavar="FILE|-",
                    help="the log (default: - for standard input)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    options.add_format(p)
     p.add_argument("--plot", metavar="FILE.svg|png",
-                   help="draw heap size (and pauses) over time into an SVG or PNG file")
+                   help="draw heap size (and pauses) over time into an SVG or PNG file "
+                        "(needs goalloc[plot])")
     p.add_argument("--windows", type=int, default=10, metavar="N",
                    help="number of time slices for the rates-over-time table (default 10)")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the report to FILE (atomically) instead of stdout")
+    options.add_output(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from goalloc.gctrace import parse_gctrace, summarize
+    from goalloc.app.gctrace import read_gctrace
     from goalloc.fsutil import read_text
     from goalloc.report import gctrace_report
     from goalloc.report.output import write_output
 
     if args.windows < 1:
         raise UsageError("--windows must be at least 1")
+    options.check_output(args)
     if args.plot:
         from goalloc.report.plot import check_plot_path
 
@@ -61,14 +61,8 @@ def run(args) -> int:
     else:
         text = read_text(args.file, "gctrace log")
         source = args.file
-    trace = parse_gctrace(text, source=source)
-    if not trace.cycles:
-        why = (f"{len(trace.malformed)} line(s) start like gc lines but do not have the "
-               "gctrace=1 format" if trace.malformed else
-               f"{trace.skipped} line(s) read" if trace.skipped else "the log is empty")
-        raise InputError(f"no GC trace lines in {source} ({why}); run the program with "
-                         "GODEBUG=gctrace=1 and capture its standard error")
-    summary = summarize(trace, windows=args.windows)
+    result = read_gctrace(text, source, windows=args.windows)
+    trace, summary = result.trace, result.summary
     if args.format == "json":
         write_output(gctrace_report.render_json(trace, summary), args.output)
     else:

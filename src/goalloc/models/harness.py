@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from goalloc.errors import ToolchainError, UsageError
+from goalloc.errors import ToolchainError, InputError
 from goalloc.models.layout import layout_of
 
 _PRELUDE = r'''package main
@@ -190,7 +190,7 @@ def _key_maker(key: str) -> str:
         return 'keys[i] = "key-" + strconv.Itoa(i)'
     lay = layout_of(key)
     if lay.pointers or lay.size == 0:
-        raise UsageError(f"the harness makes keys of integer, string or pointer-free types, "
+        raise InputError(f"the harness makes keys of integer, string or pointer-free types, "
                          f"not {key}")
     return "fillKey(&keys[i], i)"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 
 ARCHES = ("amd64", "arm64")
 
 
-class UnknownType(UsageError):
+class UnknownType(InputError):
     """A type expression goalloc cannot read."""
 
 
@@ -244,7 +244,7 @@ def is_comparable(type_expr: str) -> bool:
 def layout_of(type_expr: str, arch: str = "amd64") -> TypeLayout:
     """Layout of a Go type written in Go syntax, e.g. ``struct{a int32; b string}``."""
     if arch not in ARCHES:
-        raise UsageError(f"unknown architecture {arch!r}; goalloc knows {', '.join(ARCHES)}")
+        raise InputError(f"unknown architecture {arch!r}; goalloc knows {', '.join(ARCHES)}")
     if not isinstance(type_expr, str) or not type_expr.strip():
         raise UnknownType("empty Go type")
     return _Parser(type_expr).parse()

@@ -15,7 +15,7 @@ import math
 import random
 from dataclasses import asdict, dataclass, field
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.models.layout import (TypeLayout, array_layout, is_comparable, layout_of,
                                    struct_layout)
 from goalloc.models.sizeclasses import Heap, round_alloc_size, roundupsize
@@ -97,13 +97,13 @@ def bucket_layout(key: TypeLayout, value: TypeLayout) -> TypeLayout:
 
 def _validate(n, hint):
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise UsageError(f"n must be an integer >= 0, not {n!r}")
+        raise InputError(f"n must be an integer >= 0, not {n!r}")
     if n > MAX_MAP_N:
-        raise UsageError(f"n = {n} is absurd for a map model (at most {MAX_MAP_N})")
+        raise InputError(f"n = {n} is absurd for a map model (at most {MAX_MAP_N})")
     if hint is not None and (not isinstance(hint, int) or isinstance(hint, bool) or hint < 0):
-        raise UsageError(f"hint must be an integer >= 0, not {hint!r}")
+        raise InputError(f"hint must be an integer >= 0, not {hint!r}")
     if hint is not None and hint > MAX_MAP_N * 8:
-        raise UsageError(f"hint = {hint} is absurd (at most {MAX_MAP_N * 8})")
+        raise InputError(f"hint = {hint} is absurd (at most {MAX_MAP_N * 8})")
 
 
 def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int,
@@ -116,9 +116,9 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
     kname, klay = _resolve(key)
     vname, vlay = _resolve(value)
     if isinstance(key, str) and not is_comparable(key):
-        raise UsageError(f"invalid map key type {key}: slices, maps and funcs are not comparable")
+        raise InputError(f"invalid map key type {key}: slices, maps and funcs are not comparable")
     if not klay.pointers and klay.size < 8 and n > 256 ** klay.size:
-        raise UsageError(f"a map keyed by {kname} holds at most {256 ** klay.size:,} distinct "
+        raise InputError(f"a map keyed by {kname} holds at most {256 ** klay.size:,} distinct "
                          f"keys, not {n:,}")
     if v.swiss_maps:
         sim = _Swiss(v, klay, vlay)
@@ -127,7 +127,7 @@ def simulate_map(go: str, key: str | TypeLayout, value: str | TypeLayout, n: int
     else:
         # Overflow buckets follow the hash seed: replay a few seeds, report the median run.
         if n > MAX_CLASSIC_N:
-            raise UsageError(f"the Go {v.name} map model replays every insert; it takes at "
+            raise InputError(f"the Go {v.name} map model replays every insert; it takes at "
                              f"most {MAX_CLASSIC_N:,} keys, not {n:,}")
         runs = []
         for seed in CLASSIC_SEEDS[:seeds or _classic_seed_count(n)]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.models.sizeclasses import Heap, roundupsize
 from goalloc.models.versions import GoVersion, parse_version
 
@@ -75,18 +75,18 @@ def grown_cap(v: GoVersion, elem_size: int, pointers: bool, new_len: int, old_ca
 def _validate(elem_size: int, pointers: bool, n: int, start_cap: int, bulk: int | None):
     for name, value in (("elem size", elem_size), ("n", n), ("start cap", start_cap)):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise UsageError(f"{name} must be an integer, not {value!r}")
+            raise InputError(f"{name} must be an integer, not {value!r}")
         if value < 0:
-            raise UsageError(f"{name} must be >= 0, not {value}")
+            raise InputError(f"{name} must be >= 0, not {value}")
     if n > MAX_N:
-        raise UsageError(f"n = {n} is absurd (more than 2^40 elements)")
+        raise InputError(f"n = {n} is absurd (more than 2^40 elements)")
     if pointers and elem_size % 8:
-        raise UsageError(f"an element with pointers has a size that is a multiple of 8 "
+        raise InputError(f"an element with pointers has a size that is a multiple of 8 "
                          f"on 64-bit, not {elem_size}")
     if bulk is not None and (not isinstance(bulk, int) or bulk < 1):
-        raise UsageError(f"bulk must be a positive integer, not {bulk!r}")
+        raise InputError(f"bulk must be a positive integer, not {bulk!r}")
     if start_cap * max(elem_size, 1) > MAX_ALLOC or n * max(elem_size, 1) > MAX_ALLOC:
-        raise UsageError("that slice would not fit in a 64-bit heap (growslice: len out of range)")
+        raise InputError("that slice would not fit in a 64-bit heap (growslice: len out of range)")
 
 
 def simulate_slice(go: str, elem_size: int, pointers: bool, n: int, start_cap: int = 0,

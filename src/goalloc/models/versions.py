@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 
 FIRST_MINOR = 21
 LAST_MINOR = 27
 MODELED_RANGE = f"1.{FIRST_MINOR} through 1.{LAST_MINOR}"
 
 
-class UnsupportedVersion(UsageError):
+class UnsupportedVersion(InputError):
     """A Go version outside the modeled range (or not a version at all)."""
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+
+from goalloc.goinfo import GoInfo
+from goalloc.report.envelope import document
 import math
 import os
 
@@ -191,8 +194,9 @@ def compare_json(res: CompareResult) -> dict:
         "benchmarks": sum(1 for r in t.rows if r.comparison is not None),
         "warnings": t.warnings,
     } for t in res.tables]
-    return {
-        "schema_version": SCHEMA_VERSION,
+    config = res.config if isinstance(res.config, dict) else {}
+    go = GoInfo(config.get("go") or None, config.get("goos") or None, config.get("goarch") or None)
+    return document("bench compare", SCHEMA_VERSION, go, {
         "old": res.old_source,
         "new": res.new_source,
         "alpha": res.alpha,
@@ -204,7 +208,7 @@ def compare_json(res: CompareResult) -> dict:
         "only_new": res.only_new,
         "notes": res.notes,
         "warnings": all_warnings,
-    }
+    })
 
 
 def render_compare_json(res: CompareResult) -> str:
@@ -243,8 +247,8 @@ def run_json(run) -> dict:
         "pkg": pkg, "name": name, "unit": unit, "median": summary.center,
         "ci": _ci(summary), "n": summary.n, "values": values, "warnings": summary.warnings,
     } for unit, pkg, name, summary, values in summaries(run.parsed)]
-    return {
-        "schema_version": SCHEMA_VERSION,
+    go = getattr(run, "go", None) or GoInfo(run.go_version)
+    return document("bench", SCHEMA_VERSION, go, {
         "go_version": run.go_version,
         "packages": run.packages,
         "packages_without_benchmarks": run.packages_without_benchmarks,
@@ -252,7 +256,7 @@ def run_json(run) -> dict:
         "memprofiles": run.profiles,
         "test_binaries": run.binaries,
         "benchmarks": benchmarks,
-    }
+    })
 
 
 def render_run_json(run) -> str:

@@ -1,24 +1,26 @@
-"""Rule findings as JSON (schema_version 1; documented in docs/rules.md)."""
+"""Rule findings as JSON: the ``findings`` list of scan's document and the document of
+``goalloc lint`` (schema_version 2; documented in docs/rules.md and docs/json.md)."""
 
 from __future__ import annotations
 
-import json
-
+from goalloc.report.envelope import GoInfo, document, dumps
 from goalloc.rules.base import Finding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: go_version/goarch moved into the envelope's go; escape is an object
 
 
 def findings_json(findings: list[Finding]) -> list[dict]:
     return [f.to_json() for f in findings]
 
 
-def lint_document(findings: list[Finding], *, go_version: str, goarch: str, assume_n: int,
-                  rules: list[str], packages: list[str], escape: str) -> dict:
-    return {"schema_version": SCHEMA_VERSION, "go_version": go_version, "goarch": goarch,
-            "assume_n": assume_n, "rules": rules, "packages": packages, "escape": escape,
-            "findings": findings_json(findings)}
+def lint_document(result) -> dict:
+    """``result`` is a goalloc.app.lint.LintResult."""
+    tc = result.toolchain
+    go = GoInfo(tc.version, tc.goos, result.goarch)
+    return document("lint", SCHEMA_VERSION, go, {
+        "assume_n": result.assume_n, "rules": result.rules, "packages": result.packages,
+        "escape": result.escape.to_json(), "findings": findings_json(result.findings)})
 
 
-def dumps(doc: dict) -> str:
-    return json.dumps(doc, indent=2)
+def render(result) -> str:
+    return dumps(lint_document(result), indent=2)

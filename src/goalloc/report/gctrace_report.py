@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from goalloc.goinfo import GoInfo
+from goalloc.report.envelope import document
 from goalloc.gctrace import MB, GCTrace
 
 SCHEMA_VERSION = 1
@@ -83,8 +85,7 @@ def render_text(trace: GCTrace, summary: dict) -> str:
 
 
 def to_json(trace: GCTrace, summary: dict) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
+    return document("gctrace", SCHEMA_VERSION, GoInfo(None), {
         "source": trace.source,
         "lines": trace.total_lines,
         "skipped_lines": trace.skipped,
@@ -104,7 +105,7 @@ def to_json(trace: GCTrace, summary: dict) -> dict:
             "stacks_mb": c.stacks_mb, "globals_mb": c.globals_mb, "procs": c.procs,
             "line": c.line,
         } for c in trace.cycles],
-    }
+    })
 
 
 def render_json(trace: GCTrace, summary: dict) -> str:

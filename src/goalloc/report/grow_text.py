@@ -96,3 +96,40 @@ def map_report(g, advice: dict | None) -> str:
                   f"{g.allocations:,}, {short_bytes(advice['bytes_allocated'])} allocated "
                   f"instead of {short_bytes(g.bytes_allocated)}"]
     return "\n".join(lines)
+
+
+def render(answer) -> str:
+    """The text report of a goalloc.app.grow.GrowAnswer."""
+    advice = vars(answer.preallocated) if answer.preallocated else None
+    if answer.kind == "slice":
+        return slice_report(answer.growth, answer.question.elem, advice, answer.stack_note)
+    return map_report(answer.growth, advice)
+
+
+def _byte_unit(values: list[int]) -> tuple[str, int]:
+    # Scale to one binary unit so the axis ticks are round numbers of that unit.
+    top = max(values, default=0)
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if top >= 4 * size:
+            return unit, size
+    return "bytes", 1
+
+
+def save_plot(path: str, series) -> None:
+    """Bytes and allocations against N, as asked and preallocated (a goalloc.app.grow.Series)."""
+    from goalloc.report.plot import Panel, Series, save_panels
+
+    xs = series.xs
+    gb = [g.bytes_allocated for g in series.asked]
+    pb = [p.bytes_allocated for p in series.preallocated]
+    unit, size = _byte_unit(gb + pb)
+    asked, pre = series.label_asked, series.label_preallocated
+    panels = [
+        Panel("bytes allocated (as MemStats.TotalAlloc counts them)", unit, [
+            Series(asked, xs, [b / size for b in gb], step=True),
+            Series(pre, xs, [b / size for b in pb], step=True, style="--")]),
+        Panel("heap allocations (MemStats.Mallocs)", "allocations", [
+            Series(asked, xs, [g.allocations for g in series.asked], step=True),
+            Series(pre, xs, [p.allocations for p in series.preallocated], step=True, style="--")]),
+    ]
+    save_panels(path, series.title, "N (elements appended / keys inserted)", panels)

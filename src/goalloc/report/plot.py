@@ -6,7 +6,7 @@ import io
 import os
 from dataclasses import dataclass, field
 
-from goalloc.errors import UsageError
+from goalloc.errors import InputError
 from goalloc.fsutil import atomic_write
 
 FORMATS = (".svg", ".png")
@@ -33,10 +33,10 @@ def check_plot_path(path: str) -> str:
     """Validate the output name before any work is done; returns the format."""
     ext = os.path.splitext(path)[1].lower()
     if ext not in FORMATS:
-        raise UsageError(f"--plot {path}: the file name must end in .svg or .png")
+        raise InputError(f"--plot {path}: the file name must end in .svg or .png")
     directory = os.path.dirname(path) or "."
     if not os.path.isdir(directory):
-        raise UsageError(f"--plot {path}: directory {directory} does not exist")
+        raise InputError(f"--plot {path}: directory {directory} does not exist")
     return ext[1:]
 
 
@@ -61,7 +61,7 @@ def save_panels(path: str, title: str, xlabel: str, panels: list[Panel]) -> None
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise UsageError('--plot needs matplotlib: pip install "goalloc[plot]"') from None
+        raise InputError('--plot needs matplotlib: pip install "goalloc[plot]"') from None
 
     fig, axes = plt.subplots(len(panels), 1, sharex=True,
                              figsize=(8, 2.8 * len(panels) + 0.8), squeeze=False)

@@ -1,10 +1,13 @@
-"""The JSON report of ``goalloc profile`` (schema_version 1, documented in docs/profile.md)."""
+"""The JSON report of ``goalloc profile`` (schema_version 2, documented in docs/profile.md)."""
 
 from __future__ import annotations
 
 import json
 
-SCHEMA_VERSION = 1
+from goalloc.goinfo import GoInfo
+from goalloc.report.envelope import document
+
+SCHEMA_VERSION = 2  # 2: go is the envelope object (was null)
 MAX_SIZES = 8  # object sizes listed per site, largest space first
 
 
@@ -44,7 +47,7 @@ def site_json(site, index_name: str) -> dict:
     }
 
 
-def render(attr, *, path: str, base: str | None = None, go_version: str | None = None,
+def render(attr, *, path: str, base: str | None = None, go: GoInfo | None = None,
            top: int | None = None) -> str:
     prof = attr.profile
     index_name = attr.sample_type
@@ -52,9 +55,7 @@ def render(attr, *, path: str, base: str | None = None, go_version: str | None =
                                               s.line, s.function))
     if top:
         sites = sites[:top]
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "go": go_version,
+    doc = document("profile", SCHEMA_VERSION, go, {
         "file": path,
         "base": base,
         "decoder": prof.decoder,
@@ -73,7 +74,7 @@ def render(attr, *, path: str, base: str | None = None, go_version: str | None =
         "totals": dict(attr.totals),
         "functions": [{"name": r.name, "flat": r.flat, "cum": r.cum} for r in attr.functions],
         "sites": [site_json(s, index_name) for s in sites],
-    }
+    })
     if len(doc["sites"]) + len(doc["functions"]) > 2000:
         return json.dumps(doc, separators=(",", ":"))  # the C encoder: indent is slow on big ones
     return json.dumps(doc, indent=2)

@@ -1,11 +1,12 @@
-"""The JSON document of `goalloc scan` (a public contract: see docs/json.md)."""
+"""The JSON document of `goalloc scan` (a public contract: docs/scan.md, envelope in docs/json.md)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 
-from goalloc import __version__
+from goalloc.goinfo import GoInfo
+from goalloc.report.envelope import document as envelope_document
 
 SCHEMA_VERSION = 1
 
@@ -27,10 +28,8 @@ def summary(result, sites) -> dict:
 
 
 def document(result, sites, filters: dict | None = None) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "goalloc", "version": __version__},
-        "go": {"version": result.go_version, "goos": result.goos, "goarch": result.goarch},
+    go = GoInfo(result.go_version, result.goos, result.goarch)
+    return envelope_document("scan", SCHEMA_VERSION, go, {
         "directory": result.directory,
         "module_root": result.module_root,
         "patterns": result.patterns,
@@ -42,7 +41,7 @@ def document(result, sites, filters: dict | None = None) -> dict:
         "params": [p.to_json() for p in result.params],
         "findings": [f.to_json() for f in result.findings],
         "errors": [e.to_json() for e in result.errors],
-    }
+    })
 
 
 def render(result, sites, filters: dict | None = None) -> str:

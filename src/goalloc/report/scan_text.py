@@ -2,58 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter, defaultdict
 
 from goalloc.escape.advice import CAUSE_DOCS
-
-
-class _Style:
-    def __init__(self, color: bool):
-        self.color = color
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.color else text
-
-    def bold(self, t: str) -> str:
-        return self._wrap("1", t)
-
-    def dim(self, t: str) -> str:
-        return self._wrap("2", t)
-
-    def heap(self, t: str) -> str:
-        return self._wrap("33", t)
-
-    def red(self, t: str) -> str:
-        return self._wrap("31", t)
-
-    def green(self, t: str) -> str:
-        return self._wrap("32", t)
+from goalloc.report.terminal import Terminal, fit_lines
 
 
 def use_color(stream=None) -> bool:
-    stream = stream or sys.stdout
-    return stream.isatty() and os.environ.get("NO_COLOR") is None and os.environ.get("TERM") != "dumb"
+    return Terminal.for_output(None, stream).color
 
 
-def _bar(n: int, top: int, width: int = 24) -> str:
-    if top <= 0:
-        return ""
-    return "█" * max(1, round(width * n / top)) if n else ""
-
-
-def _table(title: str, counts: Counter, st: _Style, doc: dict | None = None) -> list[str]:
+def _table(title: str, counts: Counter, st: Terminal, doc: dict | None = None) -> list[str]:
     if not counts:
         return []
     out = [st.bold(title)]
     top = max(counts.values())
     width = max(len(str(k)) for k in counts)
+    bar_width = 24 if st.width >= 100 else 12
     for key, n in counts.most_common():
-        line = f"  {str(key):<{width}}  {n:>6}  {_bar(n, top)}"
+        line = f"  {str(key):<{width}}  {n:>6}  {st.bar(n, top, bar_width):<{bar_width}}"
         if doc and key in doc:
-            line += st.dim(f"  {doc[key]}")
-        out.append(line)
+            # The legend stays on the row: cut to the room left rather than wrapped.
+            room = st.width - len(line) - 2
+            line += st.dim("  " + st.clip(doc[key], room)) if room >= 20 else ""
+        out.append(line.rstrip())
     return out + [""]
 
 
@@ -61,8 +33,9 @@ def _pos(s) -> str:
     return f"{s.file}:{s.line}:{s.col}"
 
 
-def render(result, sites, verbose: bool = False, color: bool = False, limit: int | None = None) -> str:
-    st = _Style(color)
+def render(result, sites, verbose: bool = False, color: bool = False, limit: int | None = None,
+           term: Terminal | None = None) -> str:
+    st = term or Terminal(color=color)
     heap = [s for s in sites if s.verdict == "heap"]
     out = [st.bold(f"goalloc scan: {result.go_version} {result.goos}/{result.goarch}, "
                    f"{len(result.packages)} package(s)")]
@@ -152,7 +125,9 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
                 out.append(st.dim(f"      {step.file}:{step.line}:{step.col}  {step.expr} "
                                   f"({step.reason})   [{step.flow}]"))
                 if step.text:
-                    out.append(st.dim(f"          | {step.text}"))
+                    # Quoted source is cut, never wrapped: a generated file's line can be
+                    # megabytes long.
+                    out.append(st.dim("          | " + st.clip(step.text.strip(), st.width - 12)))
     if listed:
         out.append("")
 
@@ -172,4 +147,4 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
         out.append("")
     if not sites and not result.errors:
         out.append("No allocation decisions were reported for these packages.")
-    return "\n".join(out).rstrip() + "\n"
+    return fit_lines(out, st)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from goalloc import __version__
+from goalloc.goinfo import GoInfo
+from goalloc.report.envelope import document, dumps
 from goalloc.units import short_bytes
 
 SCHEMA_VERSION = 1
@@ -19,10 +18,7 @@ def _site_json(s) -> dict | None:
 
 
 def render_json(v) -> str:
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "goalloc", "version": __version__},
-        "go": {"version": v.go_version},
+    doc = document("verify", SCHEMA_VERSION, v.go or GoInfo(v.go_version), {
         "directory": v.directory,
         "memprofilerate": v.memprofilerate,
         "benchmarks": [{"package": r.pkg, "name": r.name, "iterations": r.iterations,
@@ -39,8 +35,8 @@ def render_json(v) -> str:
         "unexercised_heap_sites": v.unexercised,
         "test_code_bytes": v.test_code_bytes,
         "packages_without_benchmarks": v.packages_without_benchmarks,
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    })
+    return dumps(doc, indent=2) + "\n"
 
 
 def render_text(v, top: int = 15) -> str:
