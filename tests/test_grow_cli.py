@@ -15,7 +15,8 @@ def run(capsys, *argv):
     return code, out.out, out.err
 
 
-def test_slice_text_shows_steps_totals_and_exact_advice(capsys):
+def test_slice_text_shows_steps_totals_and_exact_advice(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")  # the advice sentence is checked whole, unwrapped
     code, out, _ = run(capsys, "grow", "slice", "--elem", "int64", "--n", "1000", "--go", "1.27")
     assert code == 0
     assert "Go 1.27: 1,000 elements of int64 (8 B, no pointers)" in out

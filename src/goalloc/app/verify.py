@@ -79,7 +79,8 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
     from goalloc.app.scan import ScanOptions, scan_module
     from goalloc.collect.bench_runner import run_benchmarks
     from goalloc.collect.toolchain import find_toolchain
-    from goalloc.profiles import attribute, link_sites, read_profile
+    from goalloc.collect.pprof import read_profile
+    from goalloc.profiles import attribute, link_sites
 
     toolchain = find_toolchain()
     patterns = options.patterns

@@ -138,7 +138,9 @@ def compare_command(args) -> int:
     if args.format == "json":
         write_output(bench_report.render_compare_json(res), args.output)
     else:
-        write_output(bench_report.render_compare_text(res), args.output)
+        from goalloc.report.terminal import fit_text
+
+        write_output(fit_text(bench_report.render_compare_text(res), args.output), args.output)
     return EXIT_OK
 
 
@@ -196,4 +198,6 @@ def _report_run(args, run) -> None:
     if args.format == "json":
         write_output(bench_report.render_run_json(run), args.output)
     else:
-        write_output(bench_report.render_run_text(run), args.output)
+        from goalloc.report.terminal import fit_text
+
+        write_output(fit_text(bench_report.render_run_text(run), args.output), args.output)

@@ -66,7 +66,10 @@ def run(args) -> int:
     if args.format == "json":
         write_output(gctrace_report.render_json(trace, summary), args.output)
     else:
-        write_output(gctrace_report.render_text(trace, summary), args.output)
+        from goalloc.report.terminal import fit_text
+
+        write_output(fit_text(gctrace_report.render_text(trace, summary), args.output),
+                     args.output)
     if trace.skipped or trace.malformed:
         print(f"goalloc: {len(trace.cycles)} gc line(s) read, {trace.skipped} other line(s) "
               f"skipped, {len(trace.malformed)} malformed gc line(s) skipped", file=sys.stderr)

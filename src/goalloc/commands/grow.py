@@ -112,7 +112,9 @@ def run(args) -> int:
     else:
         from goalloc.report.grow_text import render
 
-        text = render(answer)
+        from goalloc.report.terminal import fit_text
+
+        text = fit_text(render(answer), output)
     write_output(text, output)
     return 0
 

@@ -64,7 +64,9 @@ def run(args) -> int:
     else:
         from goalloc.report.findings_text import format_findings
 
-        text = format_findings(result.findings)
+        from goalloc.report.terminal import fit_text
+
+        text = fit_text(format_findings(result.findings), args.output)
     write_output(text, args.output)
     matches = check_policy(conditions, [], result.findings)
     if matches:

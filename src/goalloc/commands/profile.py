@@ -65,7 +65,9 @@ def run(args) -> int:
     else:
         from goalloc.report import profile_text
 
-        text = profile_text.render(result.attribution, path=args.file, base=args.base,
-                                   top=args.top or 10)
+        from goalloc.report.terminal import fit_text
+
+        text = fit_text(profile_text.render(result.attribution, path=args.file, base=args.base,
+                                            top=args.top or 10), args.output)
     write_output(text, args.output)
     return 0

@@ -65,6 +65,11 @@ def run(args) -> int:
                          rules=options.rule_selection(args))
     result = verify(opts, progress=options.progress_for(args),
                     bench_log=None if args.no_progress else sys.stderr, warn=warn)
-    text = render_json(result) if args.format == "json" else render_text(result, args.top)
+    if args.format == "json":
+        text = render_json(result)
+    else:
+        from goalloc.report.terminal import fit_text
+
+        text = fit_text(render_text(result, args.top), args.output)
     write_output(text, args.output)
     return 0

@@ -76,6 +76,9 @@ class Terminal:
         if visible_len(line) <= self.width:
             return [line]
         lead = line[:len(line) - len(line.lstrip(" "))]
+        if line.lstrip(" ").startswith("| "):
+            # Quoted source is cut, never wrapped.
+            return [self.clip(_ANSI.sub("", line), self.width)]
         more = lead + "    " if indent is None else indent
         if _ANSI.search(line):
             # Wrap the plain text; colour is dropped on the wrapped line only.
@@ -94,6 +97,11 @@ class Terminal:
         if top <= 0 or n <= 0:
             return ""
         return "█" * max(1, round(width * n / top))
+
+
+def fit_text(text: str, path: str | None = None) -> str:
+    """A finished text report fitted to where it goes (see Terminal.for_output)."""
+    return fit_lines(text.rstrip("\n").split("\n"), Terminal.for_output(path))
 
 
 def fit_lines(lines: list[str], term: Terminal) -> str:
