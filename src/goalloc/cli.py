@@ -25,10 +25,11 @@ escape analysis), models what slice and map growth costs for each Go version, an
 with profiles and benchmarks.
 
 exit codes:
-  0  ok
-  1  a policy matched (--fail-on)
-  2  usage, toolchain or input error
-  3  the target has compile errors (what compiled is still reported)
+  0    ok
+  1    a policy matched (--fail-on)
+  2    usage, toolchain or input error (also: a report that cannot be written)
+  3    the target has compile errors (what compiled is still reported)
+  130  interrupted (Ctrl-C)
 """
 
 
@@ -63,20 +64,30 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from goalloc.report.output import finish_stdout, stdout_failed
+
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        finish_stdout()  # a full or closed stdout fails here, not in the interpreter's exit
+        return code
     except GoallocError as exc:
-        print(f"goalloc: error: {exc}", file=sys.stderr)
+        _say(f"goalloc: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("goalloc: interrupted", file=sys.stderr)
+        _say("goalloc: interrupted")
         return 130
-    except BrokenPipeError:
-        # The reader went away (| head); nothing left to say.
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return 0
+    except (BrokenPipeError, ConnectionResetError) as exc:
+        # A write to stdout that did not go through goalloc.report.output.
+        _say(f"goalloc: error: {stdout_failed(exc)}")
+        return EXIT_USAGE
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a stderr that cannot take it leaves only the exit code."""
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":
