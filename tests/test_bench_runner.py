@@ -136,7 +136,8 @@ def test_compile_error_in_one_package_still_reports_the_others(toolchain, module
     doc = json.loads(captured.out)
     assert {b["pkg"] for b in doc["benchmarks"]} == {"example.com/partial/good"}
     assert "BenchmarkAlloc" in save.read_text()
-    assert "bad.go:4" in captured.err and "goalloc: error: compile errors" in captured.err
+    assert "bad.go:4" in captured.err
+    assert "goalloc: error: example.com/partial/bad does not compile: bad/bad.go:4" in captured.err
     # The API raises BenchFailed carrying the partial run.
     with pytest.raises(BenchFailed) as info:
         run_benchmarks(toolchain, ["./..."], count=1, cwd=src, benchtime="5x", progress=None)

@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         # A write to stdout that did not go through goalloc.report.output.
         _say(f"goalloc: error: {stdout_failed(exc)}")
         return EXIT_USAGE
+    finally:
+        from goalloc import cache
+
+        cache.reset()  # --no-cache holds for this run only (tests call main many times)
 
 
 def _say(line: str) -> None:

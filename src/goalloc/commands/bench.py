@@ -58,7 +58,8 @@ def register(subparsers) -> None:
     run.add_argument("-C", "--dir", default=".", metavar="DIR",
                      help="run go test in DIR (default: current directory)")
     run.add_argument("--timeout", type=float, metavar="SECONDS",
-                     help="go test -timeout for each package (go's default is 10 minutes)")
+                     help="stop each package's go test run after this long (build included; "
+                          "go test's own -timeout does not apply to benchmarks)")
     cmp = p.add_argument_group("comparing results")
     cmp.add_argument("--alpha", type=float, default=0.05,
                      help="significance level of the U test (default 0.05)")
@@ -103,7 +104,7 @@ def _compare(args, files: list[str]) -> int:
     parsed = []
     for path, what in zip(files, ("OLD", "NEW")):
         text, source = _read(path, what)
-        bf = parse_bench_text(text, source=source)
+        bf = parse_bench_text(text, source=source, refuse_absurd=True)
         if not bf.results:
             extra = f" ({len(bf.bad_lines)} malformed result line(s), first at line " \
                     f"{bf.bad_lines[0][0]}: {bf.bad_lines[0][1]})" if bf.bad_lines else ""
@@ -123,25 +124,23 @@ def _compare(args, files: list[str]) -> int:
 
 
 def _run(args, packages: list[str]) -> int:
-    import datetime as dt
     import os
 
-    from goalloc.collect.bench_runner import DEFAULT_DIR, BenchFailed, run_benchmarks
+    from goalloc.collect.bench_runner import AUTO, BenchFailed, run_benchmarks
     from goalloc.collect.toolchain import find_toolchain
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
     if not os.path.isdir(args.dir):
         raise InputError(f"directory not found: {args.dir}")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = args.save or os.path.join(args.dir, DEFAULT_DIR, f"{stamp}.txt")
+    out = args.save or AUTO  # AUTO: a .goalloc/bench/<UTC time> of this run's own
     if args.save:
         parent = os.path.dirname(os.path.abspath(args.save))
         if not os.path.isdir(parent):
             raise UsageError(f"--save {args.save}: directory {parent} does not exist")
     memdir = None
     if not args.no_memprofile:
-        memdir = os.path.abspath(args.memprofile_dir or os.path.join(args.dir, DEFAULT_DIR, stamp))
+        memdir = os.path.abspath(args.memprofile_dir) if args.memprofile_dir else AUTO
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     toolchain = find_toolchain()

@@ -160,6 +160,9 @@ def run(args) -> int:
         raise UsageError(f"--output {args.output} is a directory")
 
     patterns = patterns or ["./..."]
+    if args.no_cache:  # no persistent cache at all, the facts helper's included
+        from goalloc import cache
+        cache.disable()
     _rule_selection(args)  # unknown rule names fail before any work
     result = scan(patterns, directory, tags=args.tags,
                   progress=False if args.no_progress else None, use_cache=not args.no_cache)
