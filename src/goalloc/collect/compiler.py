@@ -261,12 +261,12 @@ def load_packages(toolchain: Toolchain, patterns: list[str], cwd: str,
 
 def _load_error_line(import_path: str, err: dict) -> str:
     """'file:line:col: message' (message on one line), as the compiler prints errors;
-    a broken dependency's error is 'import dep: its error'."""
+    a broken dependency's error is 'import dep: its error (its position)'."""
     message = go_reason(err.get("Err") or "", "cannot load the package")
     pos = err.get("Pos") or ""
-    located = f"{pos}: {message}" if pos else message
     stack = err.get("ImportStack") or []
     if stack and stack[-1] != import_path and stack[-1] not in message:
-        # The position is in the dependency, not in this package's files.
-        return f"import {stack[-1]}: {located}"
-    return located
+        # The position is in the dependency's files: named after the message, so the line
+        # is not read as an error at that position of this package.
+        return f"import {stack[-1]}: {message}" + (f" ({pos})" if pos else "")
+    return f"{pos}: {message}" if pos else message
