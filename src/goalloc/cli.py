@@ -64,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from goalloc.report.output import finish_stdout, stdout_failed
+    from goalloc.report.output import finish_stdout, guard_std_streams, stdout_failed
 
     try:
+        guard_std_streams()
         code = int(args.func(args) or 0)
         finish_stdout()  # a full or closed stdout fails here, not in the interpreter's exit
         return code

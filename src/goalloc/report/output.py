@@ -46,6 +46,33 @@ def open_output(path: str | None = None):
         yield fh
 
 
+class _ClosedStdout:
+    """Stands in for a standard output the process was started without (``>&-``), so code
+    that asks whether it is a terminal gets an answer and writing is an OutputError."""
+
+    closed = True
+    encoding = "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise OutputError("cannot write to standard output: it is closed")
+
+    def flush(self) -> None:
+        pass
+
+
+def guard_std_streams() -> None:
+    """A process started with stdout or stderr closed has None there: stdout becomes a
+    stream whose writes fail with one clear error, stderr a sink (there is nowhere to say
+    anything, and print(file=None) would write to stdout instead)."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
+
+
 def finish_stdout() -> None:
     """Flush stdout now, so a full or closed one is an OutputError here rather than a
     message from the interpreter at exit."""
@@ -71,7 +98,7 @@ def stdout_failed(exc: BaseException) -> OutputError:
 
 def _discard_stdout() -> None:
     try:
-        fd = sys.stdout.fileno() if sys.stdout is not None else 1
+        fd = 1
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, fd)
         os.close(null)
