@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 
 MB = 1 << 20
 
+_MS = r"\d+(?:\.\d+)?"  # Go prints milliseconds as 0.020, 2.1, 0
 _GC_RE = re.compile(
-    r"gc (?P<num>\d+) @(?P<t>\d+(?:\.\d+)?)s (?P<util>\d+)%(?: \([^)]*\))*: "
-    r"(?P<c1>[\d.]+)\+(?P<c2>[\d.]+)\+(?P<c3>[\d.]+) ms clock, "
-    r"(?P<u1>[\d.]+)\+(?P<assist>[\d.]+)/(?P<bg>[\d.]+)/(?P<idle>[\d.]+)\+(?P<u3>[\d.]+) ms cpu, "
+    rf"gc (?P<num>\d+) @(?P<t>{_MS})s (?P<util>\d+)%(?: \([^)]*\))*: "
+    rf"(?P<c1>{_MS})\+(?P<c2>{_MS})\+(?P<c3>{_MS}) ms clock, "
+    rf"(?P<u1>{_MS})\+(?P<assist>{_MS})/(?P<bg>{_MS})/(?P<idle>{_MS})\+(?P<u3>{_MS}) ms cpu, "
     r"(?P<h0>\d+)->(?P<h1>\d+)->(?P<h2>\d+) MB, (?P<goal>\d+) MB goal, "
     r"(?:(?P<stacks>\d+) MB stacks, )?(?:(?P<globals>\d+) ?MB globals, )?"
     r"(?P<procs>\d+) P(?P<rest>.*)$")
