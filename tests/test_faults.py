@@ -237,3 +237,62 @@ def test_cache_disable_and_reset(tmp_path, monkeypatch):
     finally:
         cache.reset()
     assert cache.enabled()
+
+
+# --- Ctrl-C: exit 130, one line, nothing left behind -----------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _interrupt(args, *, when, cwd, stdin=subprocess.DEVNULL):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "goalloc", *args], cwd=cwd, stdin=stdin,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=SRC))
+    deadline = time.monotonic() + 120
+    while not when(proc) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the command finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
+def _running_go(proc) -> bool:
+    return bool(_children(proc.pid))
+
+
+def _reading_stdin(proc) -> bool:
+    import time
+
+    time.sleep(1.0)  # the interpreter has started and blocks on the open pipe
+    return True
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
+@pytest.mark.parametrize("name,args,when", [
+    ("scan", ["scan", "net/http", "--no-cache", "--no-rules", "--no-progress"], _running_go),
+    ("lint", ["lint", "-C", EXAMPLE], _running_go),
+    ("verify", ["verify", "--example", "--benchtime", "2s", "--no-rules"], _running_go),
+    ("gctrace", ["gctrace", "-"], _reading_stdin),
+    ("bench-compare", ["bench", "compare", str(BENCH / "old.txt"), "-"], _reading_stdin),
+])
+def test_interrupt_is_exit_130(toolchain, tmp_path, name, args, when):
+    read_end, write_end = os.pipe()  # an open, silent stdin
+    try:
+        code, out, err = _interrupt(args + ["-o", str(tmp_path / "report.out")], when=when,
+                                    cwd=tmp_path, stdin=read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert code == 130, err
+    assert err.rstrip("\n").splitlines()[-1] == "goalloc: interrupted" and "Traceback" not in err
+    assert os.listdir(tmp_path) == []  # no report, no temporary file, no folder
