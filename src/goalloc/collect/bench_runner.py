@@ -332,7 +332,8 @@ def _run_packages(toolchain, run: BenchRun, with_tests: list[str], bench: str, c
             profile = os.path.join(memprofile_dir, f"{slug}.mem.pprof")
             binary = os.path.join(memprofile_dir, f"{slug}.test")
             args += [f"-memprofile={profile}", "-o", binary]
-            created.files += [profile, binary]  # removed again if the run is interrupted
+            # Removed again if the run is interrupted (files of an earlier run stay).
+            created.files += [f for f in (profile, binary) if not os.path.exists(f)]
         args += list(extra_args or [])
         args.append(pkg)
         run.commands.append(["go", *args])
