@@ -42,7 +42,7 @@ ALLOWED = {
     "report": {"analyze", "model", "base"},
     "app": {"report", "analyze", "collect", "model", "base"},
     "commands": {"app", "report", "analyze", "collect", "model", "base"},
-    "cli": {"commands", "base"},
+    "cli": {"commands", "app", "report", "analyze", "collect", "model", "base"},
 }
 # The growth-model harness runs the real runtime to check the models; it is a collector
 # that lives beside the models it checks.

@@ -136,7 +136,8 @@ def test_compile_error_in_one_package_still_reports_the_others(toolchain, module
     doc = json.loads(captured.out)
     assert {b["pkg"] for b in doc["benchmarks"]} == {"example.com/partial/good"}
     assert "BenchmarkAlloc" in save.read_text()
-    assert "bad.go:4" in captured.err and "goalloc: error: compile errors" in captured.err
+    assert "bad.go:4" in captured.err
+    assert "goalloc: error: example.com/partial/bad does not compile: bad/bad.go:4" in captured.err
     # The API raises BenchFailed carrying the partial run.
     with pytest.raises(BenchFailed) as info:
         run_benchmarks(toolchain, ["./..."], count=1, cwd=src, benchtime="5x", progress=None)
@@ -158,3 +159,119 @@ def test_two_runs_compare_end_to_end(toolchain, module, tmp_path, capsys):
     assert got["allocs/op"]["old_median"] == got["allocs/op"]["new_median"] == 1
     assert got["allocs/op"]["p"] == 1.0 and got["allocs/op"]["delta"] == "~"
     assert "need >= 4 samples to detect a difference at alpha level 0.05" in doc["warnings"]
+
+
+# --- results paths, interruption, --bench syntax, --timeout, the toolchain's reasons ---------
+
+import datetime as dt
+import signal
+import subprocess
+import sys
+import time
+
+from goalloc.collect.bench_runner import AUTO, reserve_run_stem
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _goalloc(args, cwd, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "goalloc", *args], cwd=cwd,
+                            env=dict(os.environ, PYTHONPATH=SRC), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def test_runs_in_the_same_second_get_their_own_paths(tmp_path):
+    now = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    first = reserve_run_stem(tmp_path, now)
+    second = reserve_run_stem(tmp_path, now)
+    assert first.endswith("20300102T030405Z") and second == first + "-2"
+    os.rmdir(second)
+    Path(second + ".txt").write_text("a finished run kept only its results file")
+    assert reserve_run_stem(tmp_path, now) == first + "-3"
+
+
+def test_two_concurrent_runs_keep_both_results(toolchain, module):
+    src = module("simple")
+    procs = [_goalloc(["bench", "--bench", "Prealloc", "--count", "1", "--benchtime", "1x",
+                       "--format", "json"], src) for _ in range(2)]
+    docs = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        docs.append(json.loads(out))
+    files = {src / d["results_file"] for d in docs}  # relative to the run's directory
+    assert len(files) == 2 and all("BenchmarkPrealloc" in f.read_text() for f in files)
+    profiles = {src / d["memprofiles"]["example.com/simple"] for d in docs}
+    assert len(profiles) == 2 and all(p.is_file() for p in profiles)
+
+
+def test_interrupted_run_leaves_nothing_behind(toolchain, module):
+    src = module("simple")
+    proc = _goalloc(["bench", "--count", "1", "--benchtime", "20s"], src)
+    deadline = time.monotonic() + 120
+    seen = ""
+    while "BenchmarkGrow" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()  # progress: the benchmark is running
+    assert "BenchmarkGrow" in seen
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "goalloc: interrupted" in err and "Traceback" not in err
+    assert not (src / ".goalloc").exists()  # no profile, no binary, no empty folder
+
+
+def test_timeout_stops_a_long_run(toolchain, module, capsys):
+    src = module("simple")
+    start = time.monotonic()
+    code = main(["bench", "-C", str(src), "--count", "1", "--benchtime", "60s",
+                 "--timeout", "3"])
+    assert code == 2 and time.monotonic() - start < 45
+    err = capsys.readouterr().err
+    assert "stopped after --timeout 3s" in err
+    assert not (src / ".goalloc").exists()
+
+
+@pytest.mark.parametrize("pattern", [r"\pL", "(?<first>Pre)alloc", r"Prealloc\z"])
+def test_go_regexp_syntax_is_accepted(toolchain, module, capsys, pattern):
+    """Valid for Go's regexp, invalid for Python's."""
+    src = module("simple")
+    assert main(["bench", "-C", str(src), "--bench", pattern, "--count", "1",
+                 "--benchtime", "1x", "--no-memprofile", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["benchmarks"]
+
+
+@pytest.mark.parametrize("pattern,why", [("(?=Grow)", "invalid or unsupported Perl syntax"),
+                                         ("Grow(", "missing closing )")])
+def test_go_invalid_regexp_is_a_usage_error(toolchain, module, capsys, pattern, why):
+    src = module("simple")
+    assert main(["bench", "-C", str(src), "--bench", pattern, "--count", "1",
+                 "--benchtime", "1x"]) == 2
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("goalloc: error:")]
+    assert len(lines) == 1 and "is not a valid Go regular expression" in lines[0]
+    assert why in lines[0]
+    assert not (src / ".goalloc").exists()
+
+
+def test_bad_benchtime_is_go_tests_own_reason(toolchain, module, capsys):
+    src = module("simple")
+    assert main(["bench", "-C", str(src), "--count", "1", "--benchtime", "xyz"]) == 2
+    err = capsys.readouterr().err
+    assert "--benchtime 'xyz': invalid duration" in err and "go test failed" not in err
+
+
+def test_compile_error_is_one_line(toolchain, module, capsys):
+    src = module("broken")
+    assert main(["bench", "-C", str(src), "--count", "1", "--benchtime", "1x"]) == 3
+    err = capsys.readouterr().err
+    error = err[err.index("goalloc: error:"):]
+    assert error.count("\n") == 1
+    assert error.startswith("goalloc: error: example.com/broken does not compile: ./broken.go:4")
+
+
+def test_auto_paths_are_created_for_the_api(toolchain, module):
+    src = module("simple")
+    run = run_benchmarks(toolchain, None, bench="Prealloc", count=1, cwd=src, benchtime="1x",
+                         memprofile_dir=AUTO, out=AUTO, progress=None)
+    stem = Path(run.out_path).with_suffix("")
+    assert stem.parent == src / ".goalloc" / "bench" and stem.is_dir()
+    assert Path(run.profiles["example.com/simple"]).parent == stem

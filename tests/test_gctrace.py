@@ -158,3 +158,93 @@ def test_cli_bad_arguments(tmp_path, capsys):
 def test_parse_line_rejects_non_gc_text():
     assert parse_line("scvg: 0 MB released") is None
     assert parse_line("gc 1 @0.1s 1%: 1+2+3 ms clock") is None
+
+
+# --- several processes in one log ------------------------------------------------------------
+
+
+def test_concatenated_logs_are_reported_apart():
+    text = MIXED.read_text()
+    trace = parse_gctrace(text + text, "twice.log")
+    assert [len(p) for p in trace.processes] == [4, 4]
+    assert [c.process for c in trace.cycles] == [1] * 4 + [2] * 4
+    per = summarize(trace, windows=2)["processes"]
+    one = summarize(parse_gctrace(text), windows=2)
+    for p in per:
+        assert p["gc_count"] == 4 and p["span_s"] == pytest.approx(4.0)
+        assert p["pause_ms"] == one["pause_ms"] and p["windows"] == one["windows"]
+    assert per[1]["first_line"] == len(text.splitlines()) + 2  # line 1 is program output
+
+
+def test_interleaved_processes_follow_their_own_counters():
+    """Two processes writing to one pipe: each line continues the process whose last
+    collection it follows; times are per process, so a merged span would be wrong."""
+    line = ("gc {n} @{t}s 1%: 0.01+0.1+0.01 ms clock, 0.01+0/0.1/0+0.01 ms cpu, "
+            "4->4->{live} MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P")
+    order = [("a", 1, 5.0), ("a", 2, 6.0), ("b", 1, 0.1), ("a", 3, 7.0), ("b", 2, 0.2),
+             ("b", 3, 0.3), ("a", 4, 8.0), ("b", 5, 0.5)]  # b's gc 4 line was lost
+    text = "\n".join(line.format(n=n, t=t, live=1 if who == "a" else 2) for who, n, t in order)
+    trace = parse_gctrace(text)
+    assert [[c.num for c in p] for p in trace.processes] == [[1, 2, 3, 4], [1, 2, 3, 5]]
+    assert [{c.heap_live_mb for c in p} for p in trace.processes] == [{1}, {2}]
+    for p in summarize(trace)["processes"]:
+        assert p["span_s"] >= 0 and all(w["end_s"] >= w["start_s"] for w in p["windows"])
+
+
+def test_piped_go_test_output_is_several_processes(tmp_path):
+    """The --help example: `GODEBUG=gctrace=1 go test 2>&1 | goalloc gctrace -`. The go
+    command and the test binary both trace; none of the processes may be merged."""
+    try:
+        tc = find_toolchain()
+    except GoallocError as exc:
+        pytest.skip(f"no Go toolchain: {exc}")
+    (tmp_path / "go.mod").write_text("module gt\n\ngo 1.21\n")
+    (tmp_path / "gt_test.go").write_text(
+        "package gt\n\nimport (\n\t\"runtime\"\n\t\"testing\"\n)\n\nvar keep [][]byte\n\n"
+        "func TestAlloc(t *testing.T) {\n\tfor i := 0; i < 3000; i++ {\n"
+        "\t\tkeep = append(keep, make([]byte, 16<<10))\n"
+        "\t\tif len(keep) > 300 {\n\t\t\tkeep = keep[:0]\n\t\t}\n\t}\n\truntime.GC()\n}\n")
+    env = dict(tc.env, GODEBUG="gctrace=1", GOMAXPROCS="2")
+    # -v: go test passes the test binary's stderr on as it comes.
+    proc = subprocess.run([tc.go, "test", "-v", "-count=1", "-run", "TestAlloc", "."],
+                          cwd=tmp_path,
+                          env=env, text=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    trace = parse_gctrace(proc.stdout)
+    gc_lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("gc ")]
+    assert len(trace.cycles) == len(gc_lines) - len(trace.malformed)
+    assert len(trace.processes) >= 2  # at least the go command and the test binary
+    for cycles in trace.processes:
+        nums = [c.num for c in cycles]
+        assert nums == sorted(set(nums)) and nums[0] >= 1
+        assert all(b.t >= a.t for a, b in zip(cycles, cycles[1:]))
+    # The test binary (started after the go command) ends with its runtime.GC().
+    binary = [p for p in trace.processes if p[-1].forced]
+    assert len(binary) == 1 and binary[0][0].process >= 2
+
+
+def test_cli_reports_each_process(real_trace, tmp_path, capsys):
+    log = tmp_path / "two.log"
+    log.write_text(real_trace + real_trace)
+    assert main(["gctrace", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "2 processes in one log" in out
+    assert "process 1 of 2" in out and "process 2 of 2" in out
+    n = len(parse_gctrace(real_trace).cycles)
+    assert out.count(f"collections         {n} (gc 1..{n}") == 2
+    assert main(["gctrace", str(log), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"] is None and doc["windows"] is None
+    assert [p["summary"]["gc_count"] for p in doc["processes"]] == [n, n]
+    assert [p["process"] for p in doc["processes"]] == [1, 2]
+    assert {c["process"] for c in doc["cycles"]} == {1, 2}
+    assert all(p["summary"]["span_s"] >= 0 for p in doc["processes"])
+
+
+def test_single_process_json_lists_one_process(capsys):
+    assert main(["gctrace", str(MIXED), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["gc_count"] == 4 and len(doc["processes"]) == 1
+    assert doc["processes"][0]["summary"] == doc["summary"]
+    assert doc["processes"][0]["first_line"] == 2 and doc["processes"][0]["last_line"] == 6

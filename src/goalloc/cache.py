@@ -6,15 +6,24 @@
 
 Each entry also records the size and modification time of the source files it read, and is
 used only while they are unchanged. Anything wrong with an entry (missing, stale, unreadable)
-is a miss: the work is done as usual. ``GOALLOC_NO_CACHE=1`` switches it off.
+is a miss: the work is done as usual.
+
+A cache is only ever an optimisation. ``GOALLOC_NO_CACHE=1`` (or :func:`disable`, which
+``--no-cache`` calls) switches every persistent read and write off; what must still live on
+disk for the run goes to a temporary directory removed at exit. A cache directory that cannot
+be written is replaced by a private temporary one, with one warning.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
 import pickle
+import shutil
+import stat
+import sys
 import tempfile
 
 from goalloc import __version__
@@ -23,14 +32,106 @@ from goalloc import __version__
 MAX_CACHED_OUTPUT = 16 << 20
 _FORMAT = 1
 
+_disabled = False
+_usable: dict[str, str] = {}  # configured root -> the root actually used
+_run_dir: str | None = None  # this process's temporary root, when one was needed
 
-def cache_dir(kind: str = "scan") -> str | None:
-    if os.environ.get("GOALLOC_NO_CACHE"):
-        return None
-    base = os.environ.get("GOALLOC_CACHE_DIR") or os.path.join(
+
+def disable() -> None:
+    """No persistent cache reads or writes for the rest of this process (``--no-cache``)."""
+    global _disabled
+    _disabled = True
+
+
+def reset() -> None:
+    """Forget :func:`disable` and the directories already checked (one CLI run ends)."""
+    global _disabled
+    _disabled = False
+    _usable.clear()
+
+
+def enabled() -> bool:
+    return not _disabled and os.environ.get("GOALLOC_NO_CACHE", "") in ("", "0")
+
+
+def configured_root() -> str:
+    return os.environ.get("GOALLOC_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
         "goalloc")
-    return os.path.join(base, kind)
+
+
+def root() -> str:
+    """The directory for goalloc's state on disk (result caches, the facts helper binary).
+
+    With caching off: a temporary directory of this process, removed at exit. With a
+    configured directory that cannot be written: a private directory under the system's
+    temporary directory (kept between runs, so the facts helper is built once), and one
+    warning saying why."""
+    if not enabled():
+        return _run_root()
+    configured = configured_root()
+    usable = _usable.get(configured)
+    if usable is None:
+        why = _unwritable(configured)
+        usable = configured if why is None else _fallback_root()
+        if why is not None:
+            _warn(f"goalloc: warning: cannot use the cache directory {configured} ({why}); "
+                  f"using {usable} instead (set GOALLOC_CACHE_DIR to a writable directory)")
+        _usable[configured] = usable
+    return usable
+
+
+def cache_dir(kind: str = "scan") -> str | None:
+    """Where entries of ``kind`` are kept, or None when caching is off."""
+    if not enabled():
+        return None
+    return os.path.join(root(), kind)
+
+
+def _unwritable(directory: str) -> str | None:
+    """Why ``directory`` cannot hold the cache, or None when it can."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _fallback_root() -> str:
+    """``$TMPDIR/goalloc-cache-<uid>``, when it is ours alone; else this run's own."""
+    shared = os.path.join(tempfile.gettempdir(), f"goalloc-cache-{os.getuid()}")
+    try:
+        os.mkdir(shared, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return _run_root()
+    try:
+        st = os.lstat(shared)
+    except OSError:
+        return _run_root()
+    if (stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
+            and stat.S_IMODE(st.st_mode) & 0o077 == 0 and _unwritable(shared) is None):
+        return shared
+    return _run_root()
+
+
+def _run_root() -> str:
+    global _run_dir
+    if _run_dir is None or not os.path.isdir(_run_dir):
+        _run_dir = tempfile.mkdtemp(prefix="goalloc-run-")
+        atexit.register(shutil.rmtree, _run_dir, True)
+    return _run_dir
+
+
+def _warn(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @functools.lru_cache(maxsize=None)
@@ -94,8 +195,14 @@ def store(directory: str | None, digest: str, value, source_paths) -> None:
     try:
         os.makedirs(target_dir, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
+    except OSError:
+        return  # a cache that cannot be written is only slower
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, os.path.join(target_dir, digest))
     except OSError:
-        pass  # a cache that cannot be written is only slower
+        try:
+            os.unlink(tmp)  # a full disk leaves no partial entry behind
+        except OSError:
+            pass

@@ -27,7 +27,7 @@ examples:
 exit codes:
   0    ok
   1    a policy matched (--fail-on)
-  2    usage, toolchain or input error (one line on stderr)
+  2    usage, toolchain or input error (also: a report that cannot be written)
   3    the target has compile errors (what compiled is still reported)
   130  interrupted (Ctrl-C)
 """
@@ -71,28 +71,50 @@ def _normalize(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from goalloc.report.output import finish_stdout, guard_std_streams, stdout_failed
+
     parser = build_parser()
     try:
-        args = parser.parse_args(_normalize(list(sys.argv[1:] if argv is None else argv)))
-    except SystemExit as exc:  # --help, --version, or a usage error already printed
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        return int(args.func(args) or 0)
+        guard_std_streams()
+        try:
+            args = parser.parse_args(_normalize(list(sys.argv[1:] if argv is None else argv)))
+        except SystemExit as exc:  # --help, --version, or a usage error already printed
+            code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
+            if code == 0:
+                finish_stdout()  # --help into a full or closed stdout is an error too
+            return code
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        if getattr(args, "no_cache", False):  # no persistent cache at all, for this run
+            from goalloc import cache
+
+            cache.disable()
+        code = int(args.func(args) or 0)
+        finish_stdout()  # a full or closed stdout fails here, not in the interpreter's exit
+        return code
     except GoallocError as exc:
-        print(f"goalloc: error: {exc}", file=sys.stderr)
+        _say(f"goalloc: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("goalloc: interrupted", file=sys.stderr)
+        _say("goalloc: interrupted")
         return 130
-    except BrokenPipeError:
-        # The reader went away (| head); nothing left to say.
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return 0
+    except (BrokenPipeError, ConnectionResetError) as exc:
+        # A write to stdout that did not go through goalloc.report.output.
+        _say(f"goalloc: error: {stdout_failed(exc)}")
+        return EXIT_USAGE
+    finally:
+        from goalloc import cache
+
+        cache.reset()  # --no-cache holds for this run only (tests call main many times)
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a stderr that cannot take it leaves only the exit code."""
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

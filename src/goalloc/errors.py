@@ -1,10 +1,11 @@
 """Errors that end a command with a one-line message and a documented exit code.
 
 Exit codes (the same for every command):
-    0  ok
-    1  a policy matched (``--fail-on``, a regression gate)
-    2  usage, toolchain or input error
-    3  the target has compile errors (what compiled is still reported)
+      0  ok
+      1  a policy matched (``--fail-on``, a regression gate)
+      2  usage, toolchain or input error, or a report that cannot be written
+      3  the target has compile errors (what compiled is still reported)
+    130  interrupted (Ctrl-C)
 """
 
 EXIT_OK = 0
@@ -34,3 +35,7 @@ class InputError(GoallocError):
 
 class ToolchainError(GoallocError):
     """No Go toolchain, or one that does not work."""
+
+
+class OutputError(GoallocError):
+    """A report or file that cannot be written (a full disk, a closed or broken stdout)."""

@@ -16,6 +16,13 @@ The runtime prints one line per collection (runtime/mgc.go, gcMarkTermination):
   ``(checking for goroutine leaks)`` after the percentage.
 
 Other lines (program output, ``scvg``, pacer traces) are skipped and counted.
+
+One log may hold several processes: ``go test ./... 2>&1`` prints the trace of the go command
+and of each test binary, and logs get concatenated. Each process numbers its collections
+1, 2, 3, ... and times them from its own start, so a line continues the process whose last
+collection it follows (a higher number at the same or a later time; the next number when
+several could); any other line starts a new process. Each process is summarized apart: their
+numbers and times cannot be merged.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ from dataclasses import dataclass, field
 
 MB = 1 << 20
 
+_MS = r"\d+(?:\.\d+)?"  # Go prints milliseconds as 0.020, 2.1, 0
 _GC_RE = re.compile(
-    r"gc (?P<num>\d+) @(?P<t>\d+(?:\.\d+)?)s (?P<util>\d+)%(?: \([^)]*\))*: "
-    r"(?P<c1>[\d.]+)\+(?P<c2>[\d.]+)\+(?P<c3>[\d.]+) ms clock, "
-    r"(?P<u1>[\d.]+)\+(?P<assist>[\d.]+)/(?P<bg>[\d.]+)/(?P<idle>[\d.]+)\+(?P<u3>[\d.]+) ms cpu, "
+    rf"gc (?P<num>\d+) @(?P<t>{_MS})s (?P<util>\d+)%(?: \([^)]*\))*: "
+    rf"(?P<c1>{_MS})\+(?P<c2>{_MS})\+(?P<c3>{_MS}) ms clock, "
+    rf"(?P<u1>{_MS})\+(?P<assist>{_MS})/(?P<bg>{_MS})/(?P<idle>{_MS})\+(?P<u3>{_MS}) ms cpu, "
     r"(?P<h0>\d+)->(?P<h1>\d+)->(?P<h2>\d+) MB, (?P<goal>\d+) MB goal, "
     r"(?:(?P<stacks>\d+) MB stacks, )?(?:(?P<globals>\d+) ?MB globals, )?"
     r"(?P<procs>\d+) P(?P<rest>.*)$")
@@ -57,6 +65,7 @@ class GCCycle:
     procs: int
     forced: bool
     line: int
+    process: int = 1  # which process of the log (1-based, in order of first appearance)
 
     @property
     def pause_ms(self) -> float:
@@ -79,6 +88,7 @@ class GCTrace:
     skipped: int = 0  # non-empty lines that are not gc lines
     malformed: list[tuple[int, str]] = field(default_factory=list)  # gc lines not understood
     total_lines: int = 0
+    processes: list[list[GCCycle]] = field(default_factory=list)  # the cycles of each process
 
 
 def parse_line(text: str, lineno: int = 0) -> GCCycle | None:
@@ -110,11 +120,31 @@ def parse_gctrace(text: str, source: str = "-") -> GCTrace:
         cycle = parse_line(line, lineno)
         if cycle is not None:
             trace.cycles.append(cycle)
+            _assign_process(trace.processes, cycle)
         elif _GC_START.search(line):
             trace.malformed.append((lineno, line[:120]))
         else:
             trace.skipped += 1
     return trace
+
+
+def _assign_process(processes: list[list[GCCycle]], cycle: GCCycle) -> None:
+    """Append ``cycle`` to the process it continues, or start a new one."""
+    best = None
+    for stream in processes:
+        last = stream[-1]
+        if last.num >= cycle.num or last.t > cycle.t:
+            continue
+        # The next number first (a lost line leaves a gap), then the latest time.
+        rank = (last.num == cycle.num - 1, last.num, last.t)
+        if best is None or rank > best[0]:
+            best = (rank, stream)
+    if best is None:
+        processes.append([cycle])
+        cycle.process = len(processes)
+    else:
+        best[1].append(cycle)
+        cycle.process = best[1][0].process
 
 
 def _median(xs: list[float]) -> float:
@@ -124,8 +154,27 @@ def _median(xs: list[float]) -> float:
 
 
 def summarize(trace: GCTrace, windows: int = 10) -> dict:
-    """Totals, distributions and rates over time (``windows`` equal slices of the run)."""
-    cycles = trace.cycles
+    """Totals, distributions and rates over time (``windows`` equal slices of the run) of a
+    log of one process; of several, ``{"processes": [one such summary per process]}``."""
+    per_process = summarize_processes(trace, windows)
+    return per_process[0] if len(per_process) == 1 else {"processes": per_process}
+
+
+def summarize_processes(trace: GCTrace, windows: int = 10) -> list[dict]:
+    """One summary per process of the log, each with ``process``, ``first_line`` and
+    ``last_line``."""
+    if not trace.cycles:
+        raise ValueError("no gc lines")
+    processes = trace.processes or [trace.cycles]
+    out = []
+    for i, cycles in enumerate(processes, 1):
+        summary = _summarize_cycles(cycles, windows)
+        summary.update(process=i, first_line=cycles[0].line, last_line=cycles[-1].line)
+        out.append(summary)
+    return out
+
+
+def _summarize_cycles(cycles: list[GCCycle], windows: int) -> dict:
     if not cycles:
         raise ValueError("no gc lines")
     first, last = cycles[0], cycles[-1]

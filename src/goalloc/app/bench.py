@@ -3,7 +3,6 @@ compare two result files as benchstat does."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass
 
@@ -35,18 +34,18 @@ class CompareOptions:
 def run_bench(options: BenchOptions, log=None):
     """A goalloc.collect.bench_runner.BenchRun; BenchFailed (with what did run) on failures.
     ``log`` receives go test's result lines as they come."""
-    from goalloc.collect.bench_runner import DEFAULT_DIR, run_benchmarks
+    from goalloc.collect.bench_runner import AUTO, run_benchmarks
     from goalloc.collect.toolchain import find_toolchain
     from goalloc.goinfo import GoInfo
 
     if not os.path.isdir(options.directory):
         raise InputError(f"directory not found: {options.directory}")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = options.save or os.path.join(options.directory, DEFAULT_DIR, f"{stamp}.txt")
+    # AUTO: .goalloc/bench/<UTC time> reserved for this run alone (two runs in one second
+    # get different names).
+    out = options.save or AUTO
     memdir = None
     if options.memprofile:
-        memdir = os.path.abspath(options.memprofile_dir
-                                 or os.path.join(options.directory, DEFAULT_DIR, stamp))
+        memdir = os.path.abspath(options.memprofile_dir) if options.memprofile_dir else AUTO
     extra = [f"-tags={options.tags}"] if options.tags else None
     toolchain = find_toolchain()
     run = run_benchmarks(toolchain, options.packages or None, bench=options.bench,
@@ -70,7 +69,7 @@ def compare_files(options: CompareOptions):
 
     parsed, skipped = [], []
     for text, source in (options.old, options.new):
-        bf = parse_bench_text(text, source=source)
+        bf = parse_bench_text(text, source=source, refuse_absurd=True)
         if not bf.results:
             extra = (f" ({len(bf.bad_lines)} malformed result line(s), first at line "
                      f"{bf.bad_lines[0][0]}: {bf.bad_lines[0][1]})" if bf.bad_lines else "")

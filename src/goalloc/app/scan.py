@@ -219,6 +219,9 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
 
     build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
                               on_package=on_package)
+    if build.returncode != 0 and not result.packages and not build.failed:
+        build = _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, build,
+                                files, result)
     result.build_seconds = build.seconds
     for pkg in build.failed.values():
         _record_failure(pkg, files, result)
@@ -234,6 +237,25 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
         for import_path, line in result.unparsed_lines:
             _record_failure(collect.PackageOutput(import_path, [line], failed=True), files, result)
     return result
+
+
+def _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, failed_build,
+                    files: _Files, result: ScanResult):
+    """The go command stopped before compiling anything: one package that does not load (an
+    empty .go file, two package names, an import nothing provides) stops them all. Record
+    those packages as failed and build the others, so what compiles is still reported.
+    Errors that belong to no package (a missing directory) leave the failed build as it is."""
+    load = collect.load_packages(toolchain, patterns, cwd, tags)
+    if load.setup_errors or not load.broken:
+        return failed_build
+    for pkg in load.broken:
+        _record_failure(pkg, files, result)
+    if not load.loadable:
+        return failed_build
+    build = collect.run_build(toolchain, load.loadable, cwd, tags=tags, progress=progress,
+                              on_package=on_package)
+    build.seconds += failed_build.seconds
+    return build
 
 
 def _buffer(lines, key_parts: list[str], store: str | None):

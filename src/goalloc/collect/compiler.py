@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from goalloc.errors import GoallocError, InputError
-from goalloc.collect.toolchain import Toolchain
+from goalloc.collect.toolchain import Toolchain, go_list, go_reason
 
 
 @dataclass
@@ -216,6 +216,57 @@ def is_relative_pattern(pattern: str) -> bool:
 
 
 def setup_error(lines: list[str]) -> GoallocError:
-    first = next((ln for ln in lines if ln.strip()), "go build failed")
-    first = first.removeprefix("go: ").strip()
-    return InputError(first)
+    """The go command's reason for building nothing, with its detail lines (bounded)."""
+    return InputError(go_reason(lines, "go build failed"))
+
+
+@dataclass
+class LoadResult:
+    """What ``go list`` says of the patterns when ``go build`` stopped before compiling."""
+
+    loadable: list[str]  # import paths that load, with their dependencies
+    broken: list[PackageOutput]  # packages of their own that fail before the compiler
+    setup_errors: list[str]  # errors that belong to no package (a missing directory)
+
+
+_LOAD_FIELDS = ["ImportPath", "Dir", "Error", "DepsErrors", "GoFiles", "CgoFiles",
+                "InvalidGoFiles", "IgnoredGoFiles"]
+
+
+def load_packages(toolchain: Toolchain, patterns: list[str], cwd: str,
+                  tags: str | None = None) -> LoadResult:
+    """Sort the patterns' packages into those that load and those that do not (an empty .go
+    file, two package names in one directory, an import nothing provides), so a build of
+    the loadable ones can still report them: ``go build`` compiles nothing when any named
+    package fails to load."""
+    flags = [f"-tags={tags}"] if tags else []
+    packages, proc = go_list(toolchain, _LOAD_FIELDS, patterns, cwd, flags)
+    result = LoadResult([], [], [])
+    for pkg in packages:
+        import_path = pkg.get("ImportPath", "")
+        errors = ([pkg["Error"]] if pkg.get("Error") else []) + list(pkg.get("DepsErrors") or [])
+        if not errors:
+            result.loadable.append(import_path)
+            continue
+        has_sources = pkg.get("Dir") and any(pkg.get(k) for k in _LOAD_FIELDS[4:])
+        lines = [_load_error_line(import_path, err) for err in errors]
+        if has_sources:
+            result.broken.append(PackageOutput(import_path, lines, failed=True))
+        else:
+            result.setup_errors += lines
+    if proc.returncode != 0:
+        result.setup_errors.append(go_reason(proc.stderr, "go list failed"))
+    return result
+
+
+def _load_error_line(import_path: str, err: dict) -> str:
+    """'file:line:col: message' (message on one line), as the compiler prints errors;
+    a broken dependency's error is 'import dep: its error (its position)'."""
+    message = go_reason(err.get("Err") or "", "cannot load the package")
+    pos = err.get("Pos") or ""
+    stack = err.get("ImportStack") or []
+    if stack and stack[-1] != import_path and stack[-1] not in message:
+        # The position is in the dependency's files: named after the message, so the line
+        # is not read as an error at that position of this package.
+        return f"import {stack[-1]}: {message}" + (f" ({pos})" if pos else "")
+    return f"{pos}: {message}" if pos else message

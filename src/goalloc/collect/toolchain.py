@@ -63,6 +63,60 @@ class Toolchain:
             raise ToolchainError(f"cannot run {self.go}: {exc.strerror}") from None
 
 
+# Lines the go command prints while it works, not why it failed.
+_PROGRESS_RE = re.compile(r"^go: (?:downloading|finding|extracting|upgraded|added) ")
+MAX_REASON = 600
+
+
+def go_reason(output: str | list[str], default: str = "", max_chars: int = MAX_REASON) -> str:
+    """The go command's own reason for a failure, on one line and bounded in length.
+
+    Progress lines (``go: downloading go1.99.0``) are dropped, the ``go: `` prefix goes, and
+    a line that ends in ``:`` is joined with the detail under it (``errors parsing go.mod:``
+    + the error, ``... to add it:`` + the command); other lines are joined with ``; ``.
+    """
+    lines = output.splitlines() if isinstance(output, str) else list(output)
+    parts: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or _PROGRESS_RE.match(line):
+            continue
+        line = line.removeprefix("go: ")
+        if parts and parts[-1].endswith(":"):
+            parts[-1] += " " + line
+        elif not parts or parts[-1] != line:
+            parts.append(line)
+    text = "; ".join(parts) or default
+    if len(text) > max_chars:
+        text = text[:max_chars - 3].rstrip() + "..."
+    return text
+
+
+def go_list(toolchain: "Toolchain", fields: list[str], patterns: list[str], cwd,
+            flags: list[str] | None = None) -> tuple[list[dict], subprocess.CompletedProcess]:
+    """``go list -e -json=FIELDS`` of ``patterns``: the packages (with their Error and
+    DepsErrors when asked for) and the finished process (its stderr holds errors that belong
+    to no package). A go list that prints no JSON at all is an empty list."""
+    args = ["list", "-e", f"-json={','.join(fields)}", *(flags or [])]
+    args += ["--", *patterns] if any(p.startswith("-") for p in patterns) else patterns
+    proc = toolchain.run(args, cwd=cwd)
+    packages = []
+    decoder = json.JSONDecoder()
+    text, pos = proc.stdout or "", 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        try:
+            pkg, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            raise ToolchainError("go list printed something that is not JSON") from None
+        if isinstance(pkg, dict):
+            packages.append(pkg)
+    return packages, proc
+
+
 _VERSION_RE = re.compile(r"go(\d+)\.(\d+)(?:\.(\d+))?")
 
 
@@ -119,8 +173,7 @@ def probe(go: str, goroot_hint: str | None = None) -> Toolchain:
     except subprocess.TimeoutExpired:
         raise ToolchainError(f"{go} env did not answer within 120 s") from None
     if proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or ["no output"])[0]
-        raise ToolchainError(f"{go} does not work: {first}")
+        raise ToolchainError(f"{go} does not work: {go_reason(proc.stderr, 'no output')}")
     try:
         info = json.loads(proc.stdout)
     except json.JSONDecodeError:

@@ -75,7 +75,8 @@ def register(subparsers) -> None:
                         "(default .goalloc/bench/<UTC time>/)")
     r.add_argument("--no-memprofile", action="store_true", help="do not write memory profiles")
     r.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="go test -timeout for each package (go's default is 10 minutes)")
+                   help="stop each package's go test run after this long (build included; "
+                        "go test's own -timeout does not apply to benchmarks)")
     options.add_tags(r)
     options.add_format(r)
     options.add_output(r)

@@ -13,7 +13,7 @@ EXIT_CODES = """\
 exit codes:
   0    ok
   1    a policy matched (--fail-on)
-  2    usage, toolchain or input error (one line on stderr)
+  2    usage, toolchain or input error, or a report that cannot be written (one line on stderr)
   3    the target has compile errors (what compiled is still reported)
   130  interrupted (Ctrl-C)"""
 

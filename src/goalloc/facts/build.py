@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from goalloc import cache
 from goalloc.errors import ToolchainError
 
 HELPER_DIR = Path(__file__).with_name("helper")
@@ -21,12 +22,9 @@ BINARY_NAME = "factshelper.exe" if os.name == "nt" else "factshelper"
 
 
 def cache_root() -> Path:
-    explicit = os.environ.get("GOALLOC_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "goalloc"
+    # goalloc.cache decides: the configured directory, or a temporary one when caching is off
+    # (--no-cache, GOALLOC_NO_CACHE) or the configured one cannot be written.
+    return Path(cache.root())
 
 
 def source_hash() -> str:

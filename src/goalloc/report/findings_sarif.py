@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from goalloc.report.sarif_location import artifact_location
 from goalloc.rules import RULES
 from goalloc.rules.base import Finding
 
@@ -41,7 +42,7 @@ def sarif_result(f: Finding) -> dict:
         "level": "warning",
         "message": {"text": f.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+            "artifactLocation": artifact_location(f.file),
             "region": _region(f.line, f.col)}}],
         "properties": {"package": f.package, "function": f.function,
                        "estimate": f.estimate.to_json() if f.estimate else None},
@@ -50,7 +51,7 @@ def sarif_result(f: Finding) -> dict:
         res["fixes"] = [{
             "description": {"text": f.fix.description},
             "artifactChanges": [{
-                "artifactLocation": {"uri": f.fix.file, "uriBaseId": "SRCROOT"},
+                "artifactLocation": artifact_location(f.fix.file),
                 "replacements": [{
                     "deletedRegion": _region(f.fix.line, f.fix.col, f.fix.end_line, f.fix.end_col),
                     "insertedContent": {"text": f.fix.replacement}}],
@@ -58,7 +59,7 @@ def sarif_result(f: Finding) -> dict:
         }]
     if f.sites:
         res["relatedLocations"] = [
-            {"id": i, "physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"},
+            {"id": i, "physicalLocation": {"artifactLocation": artifact_location(file),
                                            "region": _region(line, col)}}
             for i, (file, line, col) in enumerate(f.sites)]
     return res

@@ -21,9 +21,40 @@ def _f(x, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
+def _processes(summary: dict) -> list[dict]:
+    """The per-process summaries of what goalloc.gctrace.summarize returned."""
+    return summary["processes"] if "processes" in summary else [summary]
+
+
 def render_text(trace: GCTrace, summary: dict) -> str:
-    s = summary
+    processes = _processes(summary)
     out = [f"GC trace: {trace.source}"]
+    if len(processes) > 1:
+        starts = ", ".join(str(p["first_line"]) for p in processes[1:])
+        out.append(f"  {len(processes)} processes in one log (the gc counter starts again at "
+                   f"line(s) {starts}); each is summarized apart")
+        for p in processes:
+            out.append("")
+            out.append(f"process {p['process']} of {len(processes)} "
+                       f"(lines {p['first_line']}-{p['last_line']})")
+            out += ["  " + line if line else "" for line in _body(p)]
+    else:
+        out += _body(processes[0])
+    notes = []
+    if trace.skipped:
+        notes.append(f"{trace.skipped} non-gc line(s) skipped")
+    if trace.malformed:
+        first = trace.malformed[0][0]
+        notes.append(f"{len(trace.malformed)} gc line(s) not understood (first at line {first})")
+    if notes:
+        out.append("")
+        out.append("  note: " + "; ".join(notes))
+    return "\n".join(out) + "\n"
+
+
+def _body(s: dict) -> list[str]:
+    """The report of one process."""
+    out = []
     rows = [
         ("collections", f"{s['gc_count']} (gc {s['first_gc']}..{s['last_gc']}, "
                         f"{s['forced_count']} forced)"),
@@ -72,28 +103,27 @@ def render_text(trace: GCTrace, summary: dict) -> str:
         for row in wt:
             out.append("    " + "  ".join(c.ljust(ww[0]) if i == 0 else c.rjust(ww[i])
                                           for i, c in enumerate(row)).rstrip())
-    notes = []
-    if trace.skipped:
-        notes.append(f"{trace.skipped} non-gc line(s) skipped")
-    if trace.malformed:
-        first = trace.malformed[0][0]
-        notes.append(f"{len(trace.malformed)} gc line(s) not understood (first at line {first})")
-    if notes:
-        out.append("")
-        out.append("  note: " + "; ".join(notes))
-    return "\n".join(out) + "\n"
+    return out
 
 
 def to_json(trace: GCTrace, summary: dict) -> dict:
+    processes = [{"process": p["process"], "first_line": p["first_line"],
+                  "last_line": p["last_line"],
+                  "summary": {k: v for k, v in p.items() if k != "windows"},
+                  "windows": p["windows"]} for p in _processes(summary)]
+    single = processes[0] if len(processes) == 1 else None
     return document("gctrace", SCHEMA_VERSION, GoInfo(None), {
         "source": trace.source,
         "lines": trace.total_lines,
         "skipped_lines": trace.skipped,
         "malformed_lines": [{"line": n, "text": t} for n, t in trace.malformed],
-        "summary": {k: v for k, v in summary.items() if k != "windows"},
-        "windows": summary["windows"],
+        # A log of several processes has no one summary: read "processes".
+        "summary": single["summary"] if single else None,
+        "windows": single["windows"] if single else None,
+        "processes": processes,
         "cycles": [{
-            "gc": c.num, "t_s": c.t, "cpu_pct": c.cpu_pct, "forced": c.forced,
+            "gc": c.num, "process": c.process, "t_s": c.t, "cpu_pct": c.cpu_pct,
+            "forced": c.forced,
             "pause_ms": c.pause_ms,
             "clock_ms": {"sweep_termination": c.sweep_term_ms, "mark": c.mark_ms,
                          "mark_termination": c.mark_term_ms},
@@ -113,18 +143,32 @@ def render_json(trace: GCTrace, summary: dict) -> str:
 
 
 def plot(trace: GCTrace, path: str) -> None:
-    """Heap at start / end / live and the goal against time; pauses below."""
+    """Heap at start / end / live and the goal against time; pauses below. A log of several
+    processes gets the live heap, goal and pauses of each (their clocks start apart)."""
     from goalloc.report.plot import Panel, Series, save_panels
 
-    t = [c.t for c in trace.cycles]
-    heap = Panel(title="Heap at each GC", ylabel="heap", yformat="bytes", series=[
-        Series("heap at GC start", t, [c.heap_start_mb * MB for c in trace.cycles]),
-        Series("heap at GC end", t, [c.heap_end_mb * MB for c in trace.cycles]),
-        Series("live heap", t, [c.heap_live_mb * MB for c in trace.cycles]),
-        Series("heap goal", t, [c.goal_mb * MB for c in trace.cycles], step=True, style="--"),
-    ])
-    pauses = Panel(title="STW pause per GC", ylabel="ms", series=[
-        Series("pause", t, [c.pause_ms for c in trace.cycles]),
-    ])
+    processes = trace.processes or [trace.cycles]
+    if len(processes) == 1:
+        cycles = processes[0]
+        t = [c.t for c in cycles]
+        heap_series = [
+            Series("heap at GC start", t, [c.heap_start_mb * MB for c in cycles]),
+            Series("heap at GC end", t, [c.heap_end_mb * MB for c in cycles]),
+            Series("live heap", t, [c.heap_live_mb * MB for c in cycles]),
+            Series("heap goal", t, [c.goal_mb * MB for c in cycles], step=True, style="--"),
+        ]
+        pause_series = [Series("pause", t, [c.pause_ms for c in cycles])]
+    else:
+        heap_series, pause_series = [], []
+        for i, cycles in enumerate(processes, 1):
+            t = [c.t for c in cycles]
+            heap_series += [
+                Series(f"live heap, process {i}", t, [c.heap_live_mb * MB for c in cycles]),
+                Series(f"heap goal, process {i}", t, [c.goal_mb * MB for c in cycles],
+                       step=True, style="--"),
+            ]
+            pause_series.append(Series(f"pause, process {i}", t, [c.pause_ms for c in cycles]))
+    heap = Panel(title="Heap at each GC", ylabel="heap", yformat="bytes", series=heap_series)
+    pauses = Panel(title="STW pause per GC", ylabel="ms", series=pause_series)
     save_panels(path, f"GC trace: {trace.source}", "seconds since program start",
                 [heap, pauses])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from urllib.parse import quote
 
 from goalloc import __version__
 from goalloc.escape.advice import CAUSE_DOCS
+from goalloc.report.sarif_location import artifact_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://pypi.org/project/goalloc/"
@@ -18,9 +20,7 @@ def _rule_id(cause: str) -> str:
 
 
 def _location(file: str, line: int, col: int, message: str | None = None) -> dict:
-    artifact = {"uri": file}
-    if not file.startswith("/") and not file.startswith("<"):
-        artifact["uriBaseId"] = "SRCROOT"
+    artifact = artifact_location(file)
     region = {"startLine": max(line, 1)}
     if col:
         region["startColumn"] = col
@@ -103,7 +103,8 @@ def render(result, sites) -> str:
         "properties": {"go": result.go_version, "goos": result.goos, "goarch": result.goarch},
     }
     if result.module_root:
-        run["originalUriBaseIds"] = {"SRCROOT": {"uri": "file://" + result.module_root.rstrip("/") + "/"}}
+        root = quote(result.module_root.rstrip("/"), safe="/")
+        run["originalUriBaseIds"] = {"SRCROOT": {"uri": f"file://{root}/"}}
     invocation = {"executionSuccessful": not result.errors}
     if result.errors:
         invocation["toolExecutionNotifications"] = [
