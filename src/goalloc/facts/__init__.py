@@ -48,8 +48,8 @@ class Facts:
 
     @classmethod
     def from_json(cls, data: dict) -> "Facts":
-        if data.get("schema_version") != SCHEMA_VERSION:
-            raise InputError(f"facts schema_version {data.get('schema_version')!r} is not "
+        if data.get("facts_version") != SCHEMA_VERSION:
+            raise InputError(f"facts_version {data.get('facts_version')!r} is not "
                              f"{SCHEMA_VERSION}")
         return cls(go_version=data.get("go_version", ""), goarch=data.get("goarch", ""),
                    root=data.get("root", ""), packages=list(data.get("packages") or []),

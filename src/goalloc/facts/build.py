@@ -16,7 +16,6 @@ from pathlib import Path
 from goalloc.errors import ToolchainError
 
 HELPER_DIR = Path(__file__).with_name("helper")
-HELPER_FILES = ("go.mod", "main.go")
 BINARY_NAME = "factshelper.exe" if os.name == "nt" else "factshelper"
 
 
@@ -29,9 +28,15 @@ def cache_root() -> Path:
     return base / "goalloc"
 
 
+def helper_files() -> list[str]:
+    """What the binary is built from: go.mod and the non-test Go files."""
+    return ["go.mod", *sorted(p.name for p in HELPER_DIR.glob("*.go")
+                              if not p.name.endswith("_test.go"))]
+
+
 def source_hash() -> str:
     h = hashlib.sha256()
-    for name in HELPER_FILES:
+    for name in helper_files():
         h.update(name.encode() + b"\0")
         try:
             h.update((HELPER_DIR / name).read_bytes())
@@ -74,7 +79,7 @@ def helper_binary(toolchain) -> Path:
         with tempfile.TemporaryDirectory(prefix="build.", dir=target_dir) as tmp:
             src = Path(tmp) / "src"
             src.mkdir()
-            for name in HELPER_FILES:
+            for name in helper_files():
                 shutil.copyfile(HELPER_DIR / name, src / name)
             out = Path(tmp) / BINARY_NAME
             host = toolchain.run(["env", "GOHOSTOS", "GOHOSTARCH"])
