@@ -98,7 +98,7 @@ func (a *analyzer) rootObj(e ast.Expr) types.Object {
 // isLocal: obj is a variable declared inside a function.
 func (a *analyzer) isLocal(obj types.Object) bool {
 	v, ok := obj.(*types.Var)
-	if !ok || v.IsField() || v.Parent() == nil {
+	if !ok || v.IsField() || v.Parent() == nil || v.Pkg() != a.pkg {
 		return false
 	}
 	return v.Parent() != a.pkg.Scope() && v.Parent() != types.Universe
