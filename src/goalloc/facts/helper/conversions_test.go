@@ -1,0 +1,17 @@
+package main
+
+import "testing"
+
+func conversionFact(c *Conversion) fact {
+	text := c.Kind + " " + c.Context + flags("const", c.Constant, "loop", c.Loop >= 0, "cold", c.Cold,
+		"conditional", c.Conditional)
+	return fact{c.File, c.Line, text}
+}
+
+func TestConversions(t *testing.T) {
+	var got []fact
+	for _, c := range packageFacts(t, "conversions").Conversions {
+		got = append(got, conversionFact(c))
+	}
+	checkFacts(t, "conversions", "conversion", got)
+}

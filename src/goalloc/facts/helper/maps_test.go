@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+)
+
+func mapFact(mo *MapOp) fact {
+	text := fmt.Sprintf("%s %s (%s)", mo.Op, mo.Target.Name, mo.Target.Kind)
+	text += flags("top", mo.TopLevel, "every", mo.EveryIter, "delete-all", mo.DeleteAll,
+		"reads-self", mo.ReadsSelf)
+	return fact{mo.File, mo.Line, text}
+}
+
+func TestMapOps(t *testing.T) {
+	var got []fact
+	for _, mo := range packageFacts(t, "maps").MapOps {
+		got = append(got, mapFact(mo))
+	}
+	checkFacts(t, "maps", "map", got)
+}
