@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from goalloc.errors import EXIT_OK, EXIT_POLICY, GoallocError, UsageError
-    from goalloc.facts import collect_facts
+    from goalloc.collect.facts import collect_facts
     from goalloc.report.findings_json import dumps, lint_document
     from goalloc.report.findings_text import format_findings
     from goalloc.report.output import write_output
@@ -74,7 +74,7 @@ def run(args) -> int:
     if args.format == "json":
         doc = lint_document(findings, go_version=tc.version, goarch=facts.goarch,
                             assume_n=args.assume_n, rules=ids,
-                            packages=[p["path"] for p in facts.packages], escape=escape)
+                            packages=[p.path for p in facts.packages], escape=escape)
         text = dumps(doc)
     else:
         text = format_findings(findings)

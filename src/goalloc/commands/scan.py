@@ -235,7 +235,7 @@ def _run_rules(args, result) -> None:
     if selection is None:
         return
     select, exclude = selection
-    from goalloc.facts import collect_facts
+    from goalloc.collect.facts import collect_facts
     from goalloc.rules import run_rules
     from goalloc.collect.toolchain import find_toolchain
 

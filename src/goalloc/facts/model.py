@@ -1,0 +1,407 @@
+"""The facts JSON as typed objects, one class per object of docs/rules.md ("The facts JSON").
+
+Attribute names are the JSON keys, except ``from``/``to`` of an interface conversion
+(``from_type``/``to_type``). Positions are 1-based; ``file`` is relative to ``Facts.root``;
+``loop`` is the id of the innermost enclosing loop in the same function (-1: none).
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+
+from goalloc.errors import EXIT_COMPILE, GoallocError, ToolchainError
+
+# The helper writes this version (factsVersion in helper/output.go); any other is refused.
+FACTS_VERSION = 1
+
+
+class FactsError(GoallocError):
+    """A target package does not type-check (exit code 3, as for compile errors)."""
+
+    exit_code = EXIT_COMPILE
+
+
+class FactsFormatError(ToolchainError):
+    """The helper's output is not facts JSON of FACTS_VERSION (a stale or broken helper)."""
+
+
+@dataclass(slots=True)
+class Layout:
+    """A type's size, alignment and whether it holds pointers, for the target GOARCH."""
+
+    type: str
+    size: int
+    align: int
+    pointers: bool
+
+
+@dataclass(slots=True)
+class Pos:
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class Span:
+    """A source range; the end is exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(slots=True)
+class Function:
+    name: str
+    file: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Loop:
+    """A for or range statement; ``bound`` is its trip count as a Go expression valid before
+    the loop ("" if unknown), ``bound_const`` its value when constant."""
+
+    id: int
+    function: str
+    file: str
+    line: int
+    col: int
+    end_line: int
+    kind: str  # for, range
+    range_over: str  # slice, array, pointer-to-array, string, map, int, chan, func, ""
+    bound: str
+    bound_const: int | None
+    bound_exact: bool  # false for strings: runes <= bytes
+    bound_since: Pos | None  # the last write before the loop of a variable the bound reads
+    parent: int
+    exits_early: bool
+    continues: list[Pos]
+    indent: str
+    block: str  # "line:col" of the block around the loop
+
+
+@dataclass(slots=True)
+class Target:
+    """What an expression names: ``key`` identifies the variable, field or package variable."""
+
+    kind: str  # local, param, field, global, other
+    key: str
+    name: str
+    type: str
+    decl_loop: int
+    decl_function: str = field(default="", metadata={"optional": True})
+
+
+@dataclass(slots=True)
+class Append:
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    top_level: bool
+    every_iteration: bool
+    target: Target
+    assigned: Target | None
+    elements: int  # -1 for xs...
+    spread: bool
+    elem: Layout | None
+    slice_type: str
+
+
+@dataclass(slots=True)
+class VarWrite:
+    line: int
+    col: int
+    kind: str  # decl, assign, append-self, addr, closure-write, inc
+    loop: int
+    function: str
+
+
+@dataclass(slots=True)
+class Var:
+    """A local slice or map variable and every write to it."""
+
+    key: str
+    name: str
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    kind: str  # slice, map
+    type: str
+    type_text: str
+    decl_kind: str  # var, define, param, result, range
+    init: str  # nil, empty-literal, literal, make, make-len, make-cap, make-hint, other, none
+    init_len: str
+    init_cap: str
+    stmt: Span | None  # a statement that declares only this variable
+    writes: list[VarWrite]
+    captured: bool
+    block: str
+    elem: Layout | None
+    key_layout: Layout | None
+    value_layout: Layout | None
+
+
+@dataclass(slots=True)
+class Make:
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    kind: str  # slice, map, chan
+    type: str
+    args: list[str]
+    consts: list[int | None]
+    elem: Layout | None
+    key: Layout | None
+    value: Layout | None
+
+
+@dataclass(slots=True)
+class CompositeLiteral:
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    kind: str  # slice, map
+    type: str
+    elements: int
+    layout: Layout | None
+    elem: Layout | None
+
+
+@dataclass(slots=True)
+class MapOp:
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    top_level: bool
+    every_iteration: bool
+    op: str  # insert, update, delete, clear, reassign
+    target: Target
+    map_type: str
+    key: Layout | None
+    value: Layout | None
+    delete_all: bool  # for k := range m { delete(m, k) }
+    reads_self: bool  # m[k] = append(m[k], v)
+
+
+@dataclass(slots=True)
+class Conversion:
+    """A string/[]byte/[]rune conversion and where its result goes (``context``)."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    function: str
+    loop: int
+    kind: str
+    context: str
+    constant: bool
+    expr: str
+    cold: bool
+    conditional: bool
+
+
+@dataclass(slots=True)
+class InterfaceConversion:
+    """A non-interface value converted to an interface (boxed)."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    function: str
+    loop: int
+    context: str
+    callee: str
+    to_type: str = field(metadata={"json": "to"})
+    from_type: str = field(metadata={"json": "from"})
+    size: int
+    pointer_shaped: bool  # stored in the interface word itself: no allocation
+    constant: bool
+    const_local: bool  # a local never written after its constant initial value
+    small_value: bool  # bools and single bytes come from a static table
+    expr: str
+    basic_kind: str
+    cold: bool  # on a path that leaves the loop
+    loop_index: bool  # the loop's index counting up from 0: 0..255 are not allocated
+    pointers: bool
+    conditional: bool  # behind an if, a case, && or ||
+    static_literal: bool  # a struct or array literal of constants
+
+
+@dataclass(slots=True)
+class Receiver:
+    function: str
+    file: str
+    line: int
+    col: int
+    type: str
+    pointer: bool
+    size: int
+    name: str
+    mutated: bool
+    body_nodes: int
+
+
+@dataclass(slots=True)
+class RangeCopy:
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+    over: str
+    type: str
+    size: int
+    value: str
+    range_expr: str
+    whole_use: bool
+
+
+@dataclass(slots=True)
+class Capture:
+    name: str
+    key: str
+    decl_line: int
+    decl_col: int
+    kind: str  # slice, map, other
+    type: str
+    size: int
+    written_inside: bool
+    written_after: bool
+
+
+@dataclass(slots=True)
+class Closure:
+    file: str
+    line: int
+    col: int
+    function: str
+    context: str  # go, defer, call, call-arg, assign, other
+    captures: list[Capture]
+
+
+@dataclass(slots=True)
+class Ignore:
+    """A ``//goalloc:ignore`` comment; ``own_line``: it applies to the next line."""
+
+    file: str
+    line: int
+    rules: list[str]
+    reason: str
+    own_line: bool
+
+
+@dataclass(slots=True)
+class PackageFacts:
+    """The facts of one target package: identity, errors, and one list per fact family."""
+
+    path: str
+    name: str
+    dir: str
+    files: list[str]
+    errors: list[str]  # non-empty: the package does not type-check
+    warnings: list[str]  # type errors in cgo packages
+    functions: list[Function]
+    loops: list[Loop]
+    appends: list[Append]
+    vars: list[Var]
+    makes: list[Make]
+    composite_literals: list[CompositeLiteral]
+    map_ops: list[MapOp]
+    conversions: list[Conversion]
+    interface_conversions: list[InterfaceConversion]
+    receivers: list[Receiver]
+    range_copies: list[RangeCopy]
+    closures: list[Closure]
+    ignores: list[Ignore]
+
+
+# The fact families of a package, which a rule lists in its ``needs``.
+FACT_FAMILIES = ("functions", "loops", "appends", "vars", "makes", "composite_literals",
+                 "map_ops", "conversions", "interface_conversions", "receivers",
+                 "range_copies", "closures", "ignores")
+
+
+@dataclass(slots=True)
+class Facts:
+    """The facts of one helper run."""
+
+    go_version: str
+    goarch: str
+    root: str  # file names are relative to it
+    packages: list[PackageFacts]
+    errors: list[str]  # go list's errors when no package matched
+
+    @classmethod
+    def from_json(cls, data) -> "Facts":
+        """Facts from the helper's JSON; FactsFormatError for another version or shape."""
+        version = data.get("facts_version") if isinstance(data, dict) else None
+        if version != FACTS_VERSION:
+            raise FactsFormatError(f"the facts helper wrote facts_version {version!r}; this "
+                                   f"goalloc reads facts_version {FACTS_VERSION}")
+        try:
+            return cls(go_version=data["go_version"], goarch=data["goarch"], root=data["root"],
+                       packages=[_decode(PackageFacts, p) for p in data["packages"]],
+                       errors=list(data["errors"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise FactsFormatError(f"the facts helper's output is not facts_version "
+                                   f"{FACTS_VERSION} JSON ({type(exc).__name__}: {exc})") from None
+
+    def package_errors(self) -> list[tuple[str, str]]:
+        """(package path, error) for every package that does not type-check."""
+        return [(p.path, e) for p in self.packages for e in p.errors]
+
+
+def _converter(hint):
+    """A function that turns the JSON value of a field annotated ``hint`` into its value."""
+    if is_dataclass(hint):
+        return lambda value: _decode(hint, value)
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    origin = typing.get_origin(hint)
+    if origin is list and args and is_dataclass(args[0]):
+        inner = args[0]
+        return lambda value: [_decode(inner, v) for v in value]
+    if len(args) == 1 and is_dataclass(args[0]) and origin is not list:  # X | None
+        inner = args[0]
+        return lambda value: None if value is None else _decode(inner, value)
+    return None
+
+
+_PLANS: dict[type, list] = {}
+
+
+def _plan(cls) -> list:
+    """(attribute, JSON key, converter or None, optional) for each field of cls."""
+    hints = typing.get_type_hints(cls)
+    return [(f.name, f.metadata.get("json", f.name), _converter(hints[f.name]),
+             bool(f.metadata.get("optional"))) for f in fields(cls)]
+
+
+def _decode(cls, data: dict):
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _plan(cls)
+    values = {}
+    for attr, key, convert, optional in plan:
+        if optional and key not in data:
+            continue
+        value = data[key]
+        values[attr] = convert(value) if convert is not None else value
+    return cls(**values)
