@@ -93,7 +93,7 @@ class Target:
     name: str
     type: str
     decl_loop: int
-    decl_function: str = field(default="", metadata={"optional": True})
+    decl_function: str = ""  # omitted when empty
 
 
 @dataclass(slots=True)
@@ -358,7 +358,7 @@ class Facts:
                                    f"goalloc reads facts_version {FACTS_VERSION}")
         try:
             return cls(go_version=data["go_version"], goarch=data["goarch"], root=data["root"],
-                       packages=[_decode(PackageFacts, p) for p in data["packages"]],
+                       packages=[_decoder(PackageFacts)(p) for p in data["packages"]],
                        errors=list(data["errors"]))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise FactsFormatError(f"the facts helper's output is not facts_version "
@@ -370,38 +370,42 @@ class Facts:
 
 
 def _converter(hint):
-    """A function that turns the JSON value of a field annotated ``hint`` into its value."""
+    """A function that turns the JSON value of a field annotated ``hint`` into its value,
+    or None when the JSON value is the value (numbers, strings, lists of them)."""
     if is_dataclass(hint):
-        return lambda value: _decode(hint, value)
+        return _decoder(hint)
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    origin = typing.get_origin(hint)
-    if origin is list and args and is_dataclass(args[0]):
-        inner = args[0]
-        return lambda value: [_decode(inner, v) for v in value]
-    if len(args) == 1 and is_dataclass(args[0]) and origin is not list:  # X | None
-        inner = args[0]
-        return lambda value: None if value is None else _decode(inner, value)
-    return None
+    if len(args) != 1 or not is_dataclass(args[0]):
+        return None
+    inner = _decoder(args[0])
+    if typing.get_origin(hint) is list:
+        return lambda value: [inner(v) for v in value]
+    return lambda value: None if value is None else inner(value)  # X | None
 
 
-_PLANS: dict[type, list] = {}
+_DECODERS: dict[type, typing.Callable] = {}
 
 
-def _plan(cls) -> list:
-    """(attribute, JSON key, converter or None, optional) for each field of cls."""
+def _decoder(cls) -> typing.Callable[[dict], object]:
+    """The function that makes a cls from its JSON object. The object must have exactly the
+    fields of cls (a field with a default may be absent): the Go and Python definitions of a
+    version cannot drift apart unnoticed."""
+    decode = _DECODERS.get(cls)
+    if decode is not None:
+        return decode
     hints = typing.get_type_hints(cls)
-    return [(f.name, f.metadata.get("json", f.name), _converter(hints[f.name]),
-             bool(f.metadata.get("optional"))) for f in fields(cls)]
-
-
-def _decode(cls, data: dict):
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = _plan(cls)
-    values = {}
-    for attr, key, convert, optional in plan:
-        if optional and key not in data:
-            continue
-        value = data[key]
-        values[attr] = convert(value) if convert is not None else value
-    return cls(**values)
+    nested = [(f.name, c) for f in fields(cls) if (c := _converter(hints[f.name])) is not None]
+    renamed = [(f.metadata["json"], f.name) for f in fields(cls) if "json" in f.metadata]
+    if not nested and not renamed:
+        def decode(data: dict):
+            return cls(**data)
+    else:
+        def decode(data: dict):
+            data = dict(data)
+            for key, convert in nested:
+                data[key] = convert(data[key])
+            for key, attr in renamed:
+                data[attr] = data.pop(key)
+            return cls(**data)
+    _DECODERS[cls] = decode
+    return decode
