@@ -27,6 +27,18 @@ class FactsFormatError(ToolchainError):
 
 
 @dataclass(slots=True)
+class Located:
+    """Where a fact is: its position, the function around it and the innermost loop of that
+    function around it (-1: none). Where in the helper."""
+
+    file: str
+    line: int
+    col: int
+    function: str
+    loop: int
+
+
+@dataclass(slots=True)
 class Layout:
     """A type's size, alignment and whether it holds pointers, for the target GOARCH."""
 
@@ -97,12 +109,7 @@ class Target:
 
 
 @dataclass(slots=True)
-class Append:
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
+class Append(Located):
     top_level: bool
     every_iteration: bool
     target: Target
@@ -123,16 +130,11 @@ class VarWrite:
 
 
 @dataclass(slots=True)
-class Var:
+class Var(Located):
     """A local slice or map variable and every write to it."""
 
     key: str
     name: str
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
     kind: str  # slice, map
     type: str
     type_text: str
@@ -150,12 +152,7 @@ class Var:
 
 
 @dataclass(slots=True)
-class Make:
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
+class Make(Located):
     kind: str  # slice, map, chan
     type: str
     args: list[str]
@@ -166,12 +163,7 @@ class Make:
 
 
 @dataclass(slots=True)
-class CompositeLiteral:
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
+class CompositeLiteral(Located):
     kind: str  # slice, map
     type: str
     elements: int
@@ -180,12 +172,7 @@ class CompositeLiteral:
 
 
 @dataclass(slots=True)
-class MapOp:
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
+class MapOp(Located):
     top_level: bool
     every_iteration: bool
     op: str  # insert, update, delete, clear, reassign
@@ -198,16 +185,11 @@ class MapOp:
 
 
 @dataclass(slots=True)
-class Conversion:
+class Conversion(Located):
     """A string/[]byte/[]rune conversion and where its result goes (``context``)."""
 
-    file: str
-    line: int
-    col: int
     end_line: int
     end_col: int
-    function: str
-    loop: int
     kind: str
     context: str
     constant: bool
@@ -217,16 +199,11 @@ class Conversion:
 
 
 @dataclass(slots=True)
-class InterfaceConversion:
+class InterfaceConversion(Located):
     """A non-interface value converted to an interface (boxed)."""
 
-    file: str
-    line: int
-    col: int
     end_line: int
     end_col: int
-    function: str
-    loop: int
     context: str
     callee: str
     to_type: str = field(metadata={"json": "to"})
@@ -260,12 +237,7 @@ class Receiver:
 
 
 @dataclass(slots=True)
-class RangeCopy:
-    file: str
-    line: int
-    col: int
-    function: str
-    loop: int
+class RangeCopy(Located):
     over: str
     type: str
     size: int

@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator
 from goalloc.facts import FACT_FAMILIES, Facts, Loop, PackageFacts
 from goalloc.units import short_bytes as fmt_bytes  # the name rules and finding reports use
 
-__all__ = ["Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "fmt_bytes",
+__all__ = ["Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "by_target", "fmt_bytes",
            "loop_ancestors", "paren"]
 
 
@@ -187,6 +187,16 @@ class PackageView:
             raise AttributeError(f"rule {self._rule.id} reads {name!r} facts without "
                                  f"declaring them in its needs")
         return getattr(self._pkg, name)
+
+
+def by_target(items) -> dict[str, list]:
+    """Appends or map operations grouped by the key of the variable or field they change
+    (those of unnamed targets left out)."""
+    out: dict[str, list] = {}
+    for item in items:
+        if item.target.key:
+            out.setdefault(item.target.key, []).append(item)
+    return out
 
 
 def paren(expr: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from goalloc.facts import Loop, MapOp, Pos, Var
-from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
+from goalloc.rules.base import (Context, Cost, Estimate, Finding, Fix, Rule, by_target,
+                                fmt_bytes)
 from goalloc.rules.models_api import map_model
 
 ID = "map-size-hint"
@@ -38,10 +39,7 @@ distinct; with repeated keys the hint over-reserves.
 def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        ops_by_key: dict[str, list[MapOp]] = {}
-        for op in pkg.map_ops:
-            if op.target.key:
-                ops_by_key.setdefault(op.target.key, []).append(op)
+        ops_by_key = by_target(pkg.map_ops)
         for v in pkg.vars:
             f = _check_var(ctx, pkg, v, loops, ops_by_key.get(v.key, []))
             if f:

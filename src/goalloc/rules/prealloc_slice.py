@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from goalloc.facts import Append, Loop, Pos, Var
-from goalloc.rules.base import Context, Estimate, Finding, Fix, Rule, fmt_bytes, paren
+from goalloc.rules.base import (Context, Estimate, Finding, Fix, Rule, by_target, fmt_bytes,
+                                paren)
 from goalloc.rules.models_api import slice_cost
 
 ID = "prealloc-slice"
@@ -55,10 +56,7 @@ def _n_label(loop: Loop, n: int, assumed: bool) -> str:
 def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        appends_by_key: dict[str, list[Append]] = {}
-        for ap in pkg.appends:
-            if ap.target.key:
-                appends_by_key.setdefault(ap.target.key, []).append(ap)
+        appends_by_key = by_target(pkg.appends)
         for v in pkg.vars:
             f = _check_var(ctx, pkg, v, loops, appends_by_key.get(v.key, []))
             if f:

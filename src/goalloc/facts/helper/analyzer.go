@@ -188,6 +188,12 @@ func (a *analyzer) call(n *ast.CallExpr) {
 
 func (a *analyzer) position(p token.Pos) token.Position { return a.fset.Position(p) }
 
+// where is the Where of a fact at pos, in the current function and loop.
+func (a *analyzer) where(pos token.Pos) Where {
+	p := a.position(pos)
+	return Where{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(a.curLoop())}
+}
+
 // span is n's source range.
 func (a *analyzer) span(n ast.Node) *Span {
 	s, e := a.position(n.Pos()), a.position(n.End())

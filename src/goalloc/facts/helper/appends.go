@@ -7,11 +7,7 @@ import (
 
 // Append is a call of append.
 type Append struct {
-	File      string  `json:"file"`
-	Line      int     `json:"line"`
-	Col       int     `json:"col"`
-	Function  string  `json:"function"`
-	Loop      int     `json:"loop"`
+	Where
 	TopLevel  bool    `json:"top_level"`       // a statement directly in the loop body
 	EveryIter bool    `json:"every_iteration"` // top level and no continue before it
 	Target    *Target `json:"target"`          // the slice appended to (first argument)
@@ -26,10 +22,8 @@ func (a *analyzer) appendCall(n *ast.CallExpr) {
 	if len(n.Args) == 0 {
 		return
 	}
-	p := a.position(n.Pos())
 	l := a.curLoop()
-	ap := &Append{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(l),
-		Target: a.target(n.Args[0]), Elements: len(n.Args) - 1, Spread: n.Ellipsis.IsValid(),
+	ap := &Append{Where: a.where(n.Pos()), Target: a.target(n.Args[0]), Elements: len(n.Args) - 1, Spread: n.Ellipsis.IsValid(),
 		SliceType: a.typeString(a.typeOf(n.Args[0]))}
 	if ap.Spread {
 		ap.Elements = -1

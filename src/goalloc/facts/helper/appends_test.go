@@ -15,9 +15,5 @@ func appendFact(ap *Append) fact {
 }
 
 func TestAppends(t *testing.T) {
-	var got []fact
-	for _, ap := range packageFacts(t, "appends").Appends {
-		got = append(got, appendFact(ap))
-	}
-	checkFacts(t, "appends", "append", got)
+	checkFacts(t, "appends", "append", packageFacts(t, "appends").Appends, appendFact)
 }

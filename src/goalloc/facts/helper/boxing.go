@@ -9,13 +9,9 @@ import (
 // Boxing is an implicit conversion of a non-interface value to an interface: the value is
 // boxed, which allocates unless it is pointer-shaped, small or constant.
 type Boxing struct {
-	File          string `json:"file"`
-	Line          int    `json:"line"`
-	Col           int    `json:"col"`
+	Where
 	EndLine       int    `json:"end_line"`
 	EndCol        int    `json:"end_col"`
-	Function      string `json:"function"`
-	Loop          int    `json:"loop"`
 	Context       string `json:"context"` // call-arg, assign, send, append, map-value, map-key, composite, return
 	Callee        string `json:"callee"`
 	To            string `json:"to"`
@@ -45,8 +41,7 @@ func (a *analyzer) boxing(e ast.Expr, to types.Type, ctx, callee string) {
 	}
 	s := a.span(e)
 	size, _ := a.sizeof(from)
-	b := &Boxing{File: a.fileName, Line: s.Line, Col: s.Col, EndLine: s.EndLine, EndCol: s.EndCol,
-		Function: a.fnName(), Loop: loopID(a.curLoop()), Context: ctx, Callee: callee,
+	b := &Boxing{Where: a.where(e.Pos()), EndLine: s.EndLine, EndCol: s.EndCol, Context: ctx, Callee: callee,
 		To: a.typeString(to), From: a.typeString(from), Size: size, PointerShaped: pointerShaped(from, 0),
 		Constant: tv.Value != nil, Expr: a.text(e), BasicKind: basicKind(from), Cold: a.cold(),
 		Pointers: hasPointers(from, 0), Conditional: a.conditional(), StaticLiteral: a.staticLiteral(e),

@@ -21,9 +21,5 @@ func boxFact(b *Boxing) fact {
 }
 
 func TestBoxing(t *testing.T) {
-	var got []fact
-	for _, b := range packageFacts(t, "boxing").Boxings {
-		got = append(got, boxFact(b))
-	}
-	checkFacts(t, "boxing", "box", got)
+	checkFacts(t, "boxing", "box", packageFacts(t, "boxing").Boxings, boxFact)
 }

@@ -14,11 +14,7 @@ func closureFact(c *Closure) fact {
 }
 
 func TestClosures(t *testing.T) {
-	var got []fact
-	for _, c := range packageFacts(t, "closures").Closures {
-		got = append(got, closureFact(c))
-	}
-	checkFacts(t, "closures", "closure", got)
+	checkFacts(t, "closures", "closure", packageFacts(t, "closures").Closures, closureFact)
 }
 
 // TestCaptureIdentity: a capture names the variable as vars does, by its declaration.

@@ -9,13 +9,9 @@ import (
 // Conversion is a conversion between string and []byte or []rune, which copies unless
 // the compiler can see that the copy is not needed (a map lookup, a comparison, ...).
 type Conversion struct {
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Col         int    `json:"col"`
+	Where
 	EndLine     int    `json:"end_line"`
 	EndCol      int    `json:"end_col"`
-	Function    string `json:"function"`
-	Loop        int    `json:"loop"`
 	Kind        string `json:"kind"` // string-from-bytes, bytes-from-string, string-from-runes, runes-from-string
 	Context     string `json:"context"`
 	Constant    bool   `json:"constant"`
@@ -34,8 +30,7 @@ func (a *analyzer) conversion(n *ast.CallExpr, to types.Type) {
 		return
 	}
 	s := a.span(n)
-	c := &Conversion{File: a.fileName, Line: s.Line, Col: s.Col, EndLine: s.EndLine, EndCol: s.EndCol,
-		Function: a.fnName(), Loop: loopID(a.curLoop()), Kind: kind, Context: a.conversionContext(n),
+	c := &Conversion{Where: a.where(n.Pos()), EndLine: s.EndLine, EndCol: s.EndCol, Kind: kind, Context: a.conversionContext(n),
 		Constant: a.isConstant(n.Args[0]), Expr: a.text(n), Cold: a.cold(), Conditional: a.conditional()}
 	a.pf.Conversions = append(a.pf.Conversions, c)
 }

@@ -9,9 +9,5 @@ func conversionFact(c *Conversion) fact {
 }
 
 func TestConversions(t *testing.T) {
-	var got []fact
-	for _, c := range packageFacts(t, "conversions").Conversions {
-		got = append(got, conversionFact(c))
-	}
-	checkFacts(t, "conversions", "conversion", got)
+	checkFacts(t, "conversions", "conversion", packageFacts(t, "conversions").Conversions, conversionFact)
 }

@@ -58,9 +58,14 @@ type fact struct {
 
 func (f fact) String() string { return fmt.Sprintf("%s:%d: %q", f.file, f.line, f.text) }
 
-// checkFacts compares the facts of one family in package name with its want comments.
-func checkFacts(t *testing.T, name, family string, got []fact) {
+// checkFacts compares the facts of one family in package name, rendered with render, with
+// its want comments.
+func checkFacts[T any](t *testing.T, name, family string, facts []T, render func(T) fact) {
 	t.Helper()
+	got := make([]fact, 0, len(facts))
+	for _, f := range facts {
+		got = append(got, render(f))
+	}
 	want := wants(t, name, family)
 	if len(want) == 0 {
 		t.Fatalf("%s has no want comments for %s", name, family)

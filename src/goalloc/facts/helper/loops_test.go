@@ -25,12 +25,7 @@ func loopFact(l *Loop) fact {
 }
 
 func TestLoops(t *testing.T) {
-	pf := packageFacts(t, "loops")
-	var got []fact
-	for _, l := range pf.Loops {
-		got = append(got, loopFact(l))
-	}
-	checkFacts(t, "loops", "loop", got)
+	checkFacts(t, "loops", "loop", packageFacts(t, "loops").Loops, loopFact)
 }
 
 func TestLoopIndentAndBlock(t *testing.T) {

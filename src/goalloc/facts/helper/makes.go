@@ -7,27 +7,19 @@ import (
 
 // Make is a call of make.
 type Make struct {
-	File     string   `json:"file"`
-	Line     int      `json:"line"`
-	Col      int      `json:"col"`
-	Function string   `json:"function"`
-	Loop     int      `json:"loop"`
-	Kind     string   `json:"kind"` // slice, map, chan
-	Type     string   `json:"type"`
-	Args     []string `json:"args"`   // the size arguments as written
-	Consts   []*int64 `json:"consts"` // their values when constant
-	Elem     *Layout  `json:"elem"`
-	Key      *Layout  `json:"key"`
-	Value    *Layout  `json:"value"`
+	Where
+	Kind   string   `json:"kind"` // slice, map, chan
+	Type   string   `json:"type"`
+	Args   []string `json:"args"`   // the size arguments as written
+	Consts []*int64 `json:"consts"` // their values when constant
+	Elem   *Layout  `json:"elem"`
+	Key    *Layout  `json:"key"`
+	Value  *Layout  `json:"value"`
 }
 
 // Composite is a slice or map composite literal.
 type Composite struct {
-	File     string  `json:"file"`
-	Line     int     `json:"line"`
-	Col      int     `json:"col"`
-	Function string  `json:"function"`
-	Loop     int     `json:"loop"`
+	Where
 	Kind     string  `json:"kind"` // slice or map
 	Type     string  `json:"type"`
 	Elements int     `json:"elements"`
@@ -40,9 +32,7 @@ func (a *analyzer) makeCall(n *ast.CallExpr) {
 		return
 	}
 	t := a.typeOf(n.Args[0])
-	p := a.position(n.Pos())
-	mk := &Make{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(a.curLoop()),
-		Type: a.typeString(t), Args: []string{}, Consts: []*int64{}}
+	mk := &Make{Where: a.where(n.Pos()), Type: a.typeString(t), Args: []string{}, Consts: []*int64{}}
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
 		mk.Kind = "slice"
@@ -66,9 +56,7 @@ func (a *analyzer) makeCall(n *ast.CallExpr) {
 // that its interface-typed elements or fields box.
 func (a *analyzer) composite(n *ast.CompositeLit) {
 	t := a.typeOf(n)
-	p := a.position(n.Pos())
-	c := &Composite{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(a.curLoop()),
-		Type: a.typeString(t), Elements: len(n.Elts), Layout: a.layout(t)}
+	c := &Composite{Where: a.where(n.Pos()), Type: a.typeString(t), Elements: len(n.Elts), Layout: a.layout(t)}
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
 		c.Kind = "slice"

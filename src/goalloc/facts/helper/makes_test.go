@@ -32,17 +32,9 @@ func compositeFact(c *Composite) fact {
 }
 
 func TestMakes(t *testing.T) {
-	var got []fact
-	for _, mk := range packageFacts(t, "makes").Makes {
-		got = append(got, makeFact(mk))
-	}
-	checkFacts(t, "makes", "make", got)
+	checkFacts(t, "makes", "make", packageFacts(t, "makes").Makes, makeFact)
 }
 
 func TestCompositeLiterals(t *testing.T) {
-	var got []fact
-	for _, c := range packageFacts(t, "makes").Composites {
-		got = append(got, compositeFact(c))
-	}
-	checkFacts(t, "makes", "composite", got)
+	checkFacts(t, "makes", "composite", packageFacts(t, "makes").Composites, compositeFact)
 }

@@ -9,11 +9,7 @@ import (
 // MapOp is a write to a map: an insert, an update, a delete, a clear, or a field or
 // package variable given a new map.
 type MapOp struct {
-	File      string  `json:"file"`
-	Line      int     `json:"line"`
-	Col       int     `json:"col"`
-	Function  string  `json:"function"`
-	Loop      int     `json:"loop"`
+	Where
 	TopLevel  bool    `json:"top_level"`
 	EveryIter bool    `json:"every_iteration"`
 	Op        string  `json:"op"` // insert, update, delete, clear, reassign
@@ -29,10 +25,8 @@ type MapOp struct {
 
 // mapOp records an operation on map m done by stmt.
 func (a *analyzer) mapOp(stmt ast.Node, m ast.Expr, mt *types.Map, op string, pos token.Pos) *MapOp {
-	p := a.position(pos)
 	l := a.curLoop()
-	mo := &MapOp{File: a.fileName, Line: p.Line, Col: p.Column, Function: a.fnName(), Loop: loopID(l),
-		Op: op, Target: a.target(m), MapType: a.typeString(mt), Key: a.layout(mt.Key()), Value: a.layout(mt.Elem())}
+	mo := &MapOp{Where: a.where(pos), Op: op, Target: a.target(m), MapType: a.typeString(mt), Key: a.layout(mt.Key()), Value: a.layout(mt.Elem())}
 	mo.TopLevel = a.isLoopBodyStmt(stmt, l)
 	a.pf.MapOps = append(a.pf.MapOps, mo)
 	a.pending = append(a.pending, &pendingStmt{loop: l, pos: stmt.Pos(), top: mo.TopLevel, everyIter: &mo.EveryIter})

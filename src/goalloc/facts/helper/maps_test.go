@@ -13,9 +13,5 @@ func mapFact(mo *MapOp) fact {
 }
 
 func TestMapOps(t *testing.T) {
-	var got []fact
-	for _, mo := range packageFacts(t, "maps").MapOps {
-		got = append(got, mapFact(mo))
-	}
-	checkFacts(t, "maps", "map", got)
+	checkFacts(t, "maps", "map", packageFacts(t, "maps").MapOps, mapFact)
 }

@@ -49,6 +49,16 @@ func newPackageFacts(lp *listedPackage) *PackageFacts {
 		RangeCopies: []*RangeCopy{}, Closures: []*Closure{}, Ignores: []*Ignore{}}
 }
 
+// Where is where a fact is: its position, the function around it and the innermost loop
+// of that function around it (-1: none).
+type Where struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Function string `json:"function"`
+	Loop     int    `json:"loop"`
+}
+
 // Layout is a type's size, alignment and whether it holds pointers, as types.Sizes gives
 // them for the target GOARCH; nil for types with type parameters.
 type Layout struct {

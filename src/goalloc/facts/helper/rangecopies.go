@@ -11,11 +11,7 @@ const minRangeCopy = 64
 
 // RangeCopy is `for _, v := range x` with a large value v: each element is copied into v.
 type RangeCopy struct {
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Col       int    `json:"col"`
-	Function  string `json:"function"`
-	Loop      int    `json:"loop"`
+	Where
 	Over      string `json:"over"` // slice, array, map, pointer-to-array, chan, ""
 	Type      string `json:"type"`
 	Size      int64  `json:"size"`
@@ -39,9 +35,7 @@ func (a *analyzer) rangeCopy(n *ast.RangeStmt) {
 	if !ok || size < minRangeCopy {
 		return
 	}
-	p := a.position(n.Value.Pos())
-	rc := &RangeCopy{File: a.fileName, Line: p.Line, Col: p.Column,
-		Function: a.fnName(), Loop: loopID(a.curLoop()), Over: copyOver(a.typeOf(n.X)), Type: a.typeString(vt),
+	rc := &RangeCopy{Where: a.where(n.Value.Pos()), Over: copyOver(a.typeOf(n.X)), Type: a.typeString(vt),
 		Size: size, Value: a.text(n.Value), RangeExpr: a.text(n.X), WholeUse: true}
 	if id, ok := n.Value.(*ast.Ident); ok {
 		rc.WholeUse = a.wholeUse(a.info.ObjectOf(id), n.Body)

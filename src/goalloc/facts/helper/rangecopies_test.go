@@ -11,9 +11,5 @@ func rangeCopyFact(rc *RangeCopy) fact {
 }
 
 func TestRangeCopies(t *testing.T) {
-	var got []fact
-	for _, rc := range packageFacts(t, "rangecopies").RangeCopies {
-		got = append(got, rangeCopyFact(rc))
-	}
-	checkFacts(t, "rangecopies", "rangecopy", got)
+	checkFacts(t, "rangecopies", "rangecopy", packageFacts(t, "rangecopies").RangeCopies, rangeCopyFact)
 }

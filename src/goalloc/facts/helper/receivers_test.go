@@ -19,9 +19,5 @@ func receiverFact(r *Receiver) fact {
 }
 
 func TestReceivers(t *testing.T) {
-	var got []fact
-	for _, r := range packageFacts(t, "receivers").Receivers {
-		got = append(got, receiverFact(r))
-	}
-	checkFacts(t, "receivers", "receiver", got)
+	checkFacts(t, "receivers", "receiver", packageFacts(t, "receivers").Receivers, receiverFact)
 }

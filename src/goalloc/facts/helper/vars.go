@@ -10,13 +10,9 @@ import (
 // Var is a local slice or map variable (parameters and results included) and every write
 // to it.
 type Var struct {
+	Where
 	Key      string `json:"key"`
 	Name     string `json:"name"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Col      int    `json:"col"`
-	Function string `json:"function"`
-	Loop     int    `json:"loop"`
 	Kind     string `json:"kind"` // slice or map
 	Type     string `json:"type"`
 	TypeText string `json:"type_text"` // as written in the declaration, "" if not written
@@ -57,9 +53,7 @@ func (a *analyzer) declare(id *ast.Ident, declKind string, typeExpr ast.Expr, in
 		a.writes[obj] = append(a.writes[obj], id.Pos())
 		return
 	}
-	p := a.position(id.Pos())
-	v := &Var{Key: a.objKey(obj), Name: id.Name, File: a.fileName, Line: p.Line, Col: p.Column,
-		Function: a.fnName(), Loop: loopID(a.curLoop()), Kind: kind, Type: a.typeString(obj.Type()),
+	v := &Var{Where: a.where(id.Pos()), Key: a.objKey(obj), Name: id.Name, Kind: kind, Type: a.typeString(obj.Type()),
 		DeclKind: declKind, Init: "none", Writes: []VarWrite{}, Block: a.block(stmt)}
 	if typeExpr != nil {
 		v.TypeText = a.text(typeExpr)

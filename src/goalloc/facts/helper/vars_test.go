@@ -30,11 +30,7 @@ func varFact(v *Var) fact {
 }
 
 func TestVars(t *testing.T) {
-	var got []fact
-	for _, v := range packageFacts(t, "vars").Vars {
-		got = append(got, varFact(v))
-	}
-	checkFacts(t, "vars", "var", got)
+	checkFacts(t, "vars", "var", packageFacts(t, "vars").Vars, varFact)
 }
 
 // TestVarStatement: the span of a statement that declares only the variable, which a fix
