@@ -122,11 +122,12 @@ class _BrokenHelper(Exception):
 def _run_or_rebuild(toolchain, binary: Path, options: list[str], env: dict,
                     timeout: float) -> tuple[str, Facts]:
     """Run the helper; if the binary is broken (a damaged cache), build it again once."""
+    ran = _identity(binary)
     try:
         return _run_helper(binary, options, env, timeout)
     except _BrokenHelper:
         pass
-    rebuilt = helper_binary(toolchain, replacing=binary)
+    rebuilt = helper_binary(toolchain, broken=ran)
     try:
         return _run_helper(rebuilt, options, env, timeout)
     except _BrokenHelper as exc:
@@ -207,16 +208,15 @@ def helper_dir(toolchain) -> Path:
     return _usable_cache("facts-helper") / f"{toolchain.version}-{source_hash()}"
 
 
-def helper_binary(toolchain, *, replacing: Path | None = None) -> Path:
+def helper_binary(toolchain, *, broken: tuple[int, int, int] | None = None) -> Path:
     """The path of the built helper for ``toolchain``, building it first if needed.
 
-    ``replacing``: a binary that turned out broken; it is built again, unless another process
-    already replaced it while this one waited for the lock.
+    ``broken``: the identity (``_identity``) of a binary that turned out not to work; it is
+    built again, unless another process already replaced it while this one waited.
     """
     target_dir = helper_dir(toolchain)
     binary = target_dir / BINARY_NAME
-    broken = _identity(replacing) if replacing is not None else None
-    if replacing is None and binary.is_file():
+    if broken is None and binary.is_file():
         return binary
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
@@ -235,6 +235,7 @@ def helper_binary(toolchain, *, replacing: Path | None = None) -> Path:
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file is at path (inode, size, modification time), or None if none is."""
     try:
         st = path.stat()
     except OSError:
