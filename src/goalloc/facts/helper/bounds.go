@@ -12,58 +12,72 @@ import (
 // rangeBound sets what a range loop ranges over and its trip count; it returns the
 // expression the bound reads, or nil.
 func (a *analyzer) rangeBound(s *ast.RangeStmt, l *Loop) ast.Expr {
-	setConst := func(v int64) {
-		l.Bound, l.BoundConst, l.BoundExact = fmt.Sprint(v), &v, true
-	}
-	setLen := func(exact bool) ast.Expr {
-		if !a.pure(s.X) {
-			return nil
-		}
-		l.Bound, l.BoundExact = "len("+a.text(s.X)+")", exact
-		return s.X
-	}
 	switch u := a.typeOf(s.X).Underlying().(type) {
 	case *types.Slice:
 		l.RangeOver = "slice"
-		return setLen(true)
+		return a.lenBound(s.X, l, true)
 	case *types.Array:
 		l.RangeOver = "array"
-		setConst(u.Len())
+		constBound(l, u.Len())
 	case *types.Pointer:
 		if arr, ok := u.Elem().Underlying().(*types.Array); ok {
 			l.RangeOver = "pointer-to-array"
-			setConst(arr.Len())
+			constBound(l, arr.Len())
 		}
 	case *types.Map:
 		l.RangeOver = "map"
-		return setLen(true)
+		return a.lenBound(s.X, l, true)
 	case *types.Chan:
 		l.RangeOver = "chan"
 	case *types.Signature:
 		l.RangeOver = "func"
 	case *types.Basic:
 		if u.Info()&types.IsString != 0 {
-			l.RangeOver = "string" // a rune per iteration: at most len(s) iterations
-			if c := a.info.Types[s.X]; c.Value != nil {
-				setConst(int64(len(constant.StringVal(c.Value))))
-				l.BoundExact = false
-				return nil
-			}
-			return setLen(false)
+			return a.stringBound(s.X, l)
 		}
 		if u.Info()&types.IsInteger != 0 {
-			l.RangeOver = "int"
-			if c := a.constInt(s.X); c != nil {
-				setConst(*c)
-				return nil
-			}
-			if a.pure(s.X) {
-				l.Bound, l.BoundExact = a.text(s.X), true
-				return s.X
-			}
+			return a.intBound(s.X, l)
 		}
 	}
 	return nil
+}
+
+func constBound(l *Loop, v int64) {
+	l.Bound, l.BoundConst, l.BoundExact = fmt.Sprint(v), &v, true
+}
+
+// lenBound: len(x) iterations, when x can be read again before the loop.
+func (a *analyzer) lenBound(x ast.Expr, l *Loop, exact bool) ast.Expr {
+	if !a.pure(x) {
+		return nil
+	}
+	l.Bound, l.BoundExact = "len("+a.text(x)+")", exact
+	return x
+}
+
+// stringBound: a rune per iteration, so at most len(s) iterations.
+func (a *analyzer) stringBound(x ast.Expr, l *Loop) ast.Expr {
+	l.RangeOver = "string"
+	if c := a.info.Types[x]; c.Value != nil {
+		constBound(l, int64(len(constant.StringVal(c.Value))))
+		l.BoundExact = false
+		return nil
+	}
+	return a.lenBound(x, l, false)
+}
+
+// intBound: range n runs n times.
+func (a *analyzer) intBound(x ast.Expr, l *Loop) ast.Expr {
+	l.RangeOver = "int"
+	if c := a.constInt(x); c != nil {
+		constBound(l, *c)
+		return nil
+	}
+	if !a.pure(x) {
+		return nil
+	}
+	l.Bound, l.BoundExact = a.text(x), true
+	return x
 }
 
 // countedBound recognises `for i := lo; i < hi; i++` (and <=, and the descending forms)
