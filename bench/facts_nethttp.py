@@ -14,8 +14,7 @@ import statistics
 import sys
 import time
 
-from goalloc.facts import collect_facts
-from goalloc.facts.build import helper_binary, helper_dir
+from goalloc.collect.facts import BINARY_NAME, collect_facts, helper_binary, helper_dir
 from goalloc.collect.toolchain import find_toolchain
 
 
@@ -26,7 +25,7 @@ def main() -> int:
     args = ap.parse_args()
     tc = find_toolchain()
     std = f"{tc.goroot}/src"
-    cached = (helper_dir(tc) / "factshelper").is_file()
+    cached = (helper_dir(tc) / BINARY_NAME).is_file()
     t0 = time.perf_counter()
     helper_binary(tc)
     facts = collect_facts(tc, std, ["net/http"])
@@ -40,7 +39,7 @@ def main() -> int:
     print(f"{tc.version} net/http: first run {first:.2f} s "
           f"({'helper cached' if cached else 'helper built'}); warm: median "
           f"{statistics.median(times):.2f} s, max {max(times):.2f} s over {args.runs} runs "
-          f"({len(pkg['functions'])} functions, {len(pkg['loops'])} loops)")
+          f"({len(pkg.functions)} functions, {len(pkg.loops)} loops)")
     return 0 if statistics.median(times) < args.limit else 1
 
 

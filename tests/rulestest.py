@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from goalloc.facts import collect_facts
+from goalloc.collect.facts import collect_facts
 from goalloc.rules import run_rules
 from goalloc.collect.toolchain import find_toolchain
 

@@ -6,14 +6,13 @@ import os
 import subprocess
 import sys
 import threading
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from goalloc.errors import EXIT_COMPILE, ToolchainError
-from goalloc.facts import FactsError, collect_facts
-from goalloc.facts import build as fbuild
+import goalloc.collect.facts as fbuild
+from goalloc.collect.facts import collect_facts
+from goalloc.facts import FactsError, Layout
 from goalloc.collect.toolchain import find_toolchain
 
 SAMPLE = '''\
@@ -105,12 +104,12 @@ def facts(toolchain, sample_module):
 
 
 def _pkg(facts):
-    assert [p["path"] for p in facts.packages] == ["example.com/sample/sample"]
+    assert [p.path for p in facts.packages] == ["example.com/sample/sample"]
     return facts.packages[0]
 
 
 def _fn(items, name):
-    return [x for x in items if x["function"] == name]
+    return [x for x in items if x.function == name]
 
 
 def test_helper_built_once_into_versioned_cache(toolchain, tmp_path, monkeypatch):
@@ -161,68 +160,68 @@ def test_helper_that_does_not_build_is_a_toolchain_error(toolchain, tmp_path, mo
 
 def test_loops_and_bounds(facts):
     pkg = _pkg(facts)
-    (ids_loop,) = _fn(pkg["loops"], "IDs")
-    assert ids_loop["kind"] == "range" and ids_loop["range_over"] == "slice"
-    assert ids_loop["bound"] == "len(orders)" and ids_loop["bound_exact"]
-    assert not ids_loop["exits_early"]
-    (counted,) = _fn(pkg["loops"], "Counted")
-    assert counted["kind"] == "for" and counted["bound"] == "n"
-    assert len(counted["continues"]) == 1
-    int_loop = [lp for lp in _fn(pkg["loops"], "Ranges") if lp["range_over"] == "int"]
-    assert int_loop[0]["bound_const"] == 8
+    (ids_loop,) = _fn(pkg.loops, "IDs")
+    assert ids_loop.kind == "range" and ids_loop.range_over == "slice"
+    assert ids_loop.bound == "len(orders)" and ids_loop.bound_exact
+    assert not ids_loop.exits_early
+    (counted,) = _fn(pkg.loops, "Counted")
+    assert counted.kind == "for" and counted.bound == "n"
+    assert len(counted.continues) == 1
+    int_loop = [lp for lp in _fn(pkg.loops, "Ranges") if lp.range_over == "int"]
+    assert int_loop[0].bound_const == 8
 
 
 def test_appends_and_declarations(facts):
     pkg = _pkg(facts)
-    (ap,) = _fn(pkg["appends"], "IDs")
-    assert ap["target"]["name"] == "ids" and ap["assigned"]["key"] == ap["target"]["key"]
-    assert ap["every_iteration"] and ap["elements"] == 1
-    assert ap["elem"] == {"type": "int64", "size": 8, "align": 8, "pointers": False}
-    (cap,) = _fn(pkg["appends"], "Counted")
-    assert not cap["every_iteration"]  # after a continue
-    ids = next(v for v in pkg["vars"] if v["name"] == "ids")
-    assert ids["init"] == "nil" and ids["type_text"] == "[]int64" and ids["decl_kind"] == "var"
-    assert [w["kind"] for w in ids["writes"]] == ["decl", "append-self"]
-    out = next(v for v in pkg["vars"] if v["function"] == "Counted" and v["name"] == "out")
-    assert out["init"] == "make" and out["elem"]["size"] == 16 and out["elem"]["pointers"]
-    go_out = next(v for v in pkg["vars"] if v["function"] == "Go" and v["name"] == "out")
-    assert go_out["captured"] and "closure-write" in [w["kind"] for w in go_out["writes"]]
+    (ap,) = _fn(pkg.appends, "IDs")
+    assert ap.target.name == "ids" and ap.assigned.key == ap.target.key
+    assert ap.every_iteration and ap.elements == 1
+    assert ap.elem == Layout(type="int64", size=8, align=8, pointers=False)
+    (cap,) = _fn(pkg.appends, "Counted")
+    assert not cap.every_iteration  # after a continue
+    ids = next(v for v in pkg.vars if v.name == "ids")
+    assert ids.init == "nil" and ids.type_text == "[]int64" and ids.decl_kind == "var"
+    assert [w.kind for w in ids.writes] == ["decl", "append-self"]
+    out = next(v for v in pkg.vars if v.function == "Counted" and v.name == "out")
+    assert out.init == "make" and out.elem.size == 16 and out.elem.pointers
+    go_out = next(v for v in pkg.vars if v.function == "Go" and v.name == "out")
+    assert go_out.captured and "closure-write" in [w.kind for w in go_out.writes]
 
 
 def test_maps_and_conversions(facts):
     pkg = _pkg(facts)
-    ops = {(o["op"], o["target"]["name"]) for o in _fn(pkg["map_ops"], "Maps")}
+    ops = {(o.op, o.target.name) for o in _fn(pkg.map_ops, "Maps")}
     assert ops == {("update", "m"), ("delete", "m"), ("insert", "seen"), ("clear", "seen")}
-    contexts = sorted(c["context"] for c in _fn(pkg["conversions"], "Maps"))
+    contexts = sorted(c.context for c in _fn(pkg.conversions, "Maps"))
     assert contexts == ["call-arg", "map-index-read", "map-index-update", "map-index-write"]
-    assert all(c["kind"] == "string-from-bytes" and c["loop"] >= 0
-               for c in _fn(pkg["conversions"], "Maps"))
+    assert all(c.kind == "string-from-bytes" and c.loop >= 0
+               for c in _fn(pkg.conversions, "Maps"))
 
 
 def test_boxing_receivers_copies_closures_ignores(facts):
     pkg = _pkg(facts)
-    (box,) = _fn(pkg["interface_conversions"], "Counted")
-    assert box["callee"] == "fmt.Sprint" and box["from"] == "int" and box["size"] == 8
-    assert not box["constant"] and not box["pointer_shaped"] and box["loop"] >= 0
-    recv = {r["function"]: r for r in pkg["receivers"]}
-    assert recv["Big.Sum"]["size"] == 160 and not recv["Big.Sum"]["pointer"]
-    assert recv["(*Big).Ptr"]["pointer"]
-    (rc,) = pkg["range_copies"]
-    assert rc["type"] == "Big" and rc["size"] == 160 and rc["over"] == "slice"
-    (cl,) = pkg["closures"]
-    assert cl["context"] == "go"
-    out = next(c for c in cl["captures"] if c["name"] == "out")
-    assert out["kind"] == "slice" and out["written_inside"]
-    (ig,) = pkg["ignores"]
-    assert ig["rules"] == ["prealloc-slice", "box-in-loop"] and ig["reason"] == "checked"
+    (box,) = _fn(pkg.interface_conversions, "Counted")
+    assert box.callee == "fmt.Sprint" and box.from_type == "int" and box.size == 8
+    assert not box.constant and not box.pointer_shaped and box.loop >= 0
+    recv = {r.function: r for r in pkg.receivers}
+    assert recv["Big.Sum"].size == 160 and not recv["Big.Sum"].pointer
+    assert recv["(*Big).Ptr"].pointer
+    (rc,) = pkg.range_copies
+    assert rc.type == "Big" and rc.size == 160 and rc.over == "slice"
+    (cl,) = pkg.closures
+    assert cl.context == "go"
+    out = next(c for c in cl.captures if c.name == "out")
+    assert out.kind == "slice" and out.written_inside
+    (ig,) = pkg.ignores
+    assert ig.rules == ["prealloc-slice", "box-in-loop"] and ig.reason == "checked"
 
 
 def test_sizes_follow_target_goarch(toolchain, sample_module):
     facts = collect_facts(toolchain, sample_module, ["./..."], env={"GOARCH": "386"})
     pkg = facts.packages[0]
     assert facts.goarch == "386"
-    out = next(v for v in pkg["vars"] if v["function"] == "Counted" and v["name"] == "out")
-    assert out["elem"]["size"] == 8  # a string header is two 4-byte words on 386
+    out = next(v for v in pkg.vars if v.function == "Counted" and v.name == "out")
+    assert out.elem.size == 8  # a string header is two 4-byte words on 386
 
 
 def test_type_error_is_one_line_exit_3(toolchain, tmp_path):

@@ -11,22 +11,13 @@ from pathlib import Path
 import pytest
 
 import rulestest
-from goalloc.errors import UsageError
-from goalloc.facts import collect_facts
+from goalloc.errors import InputError
+from goalloc.collect.facts import collect_facts
 from goalloc.rules import RULES, resolve_rules, run_rules
+from goalloc.rules.base import Context, Rule
 from goalloc.collect.toolchain import find_toolchain
 
 TESTDATA = Path(__file__).parent / "testdata" / "rules"
-
-
-def _models_ready() -> bool:
-    import goalloc.models as m
-
-    try:
-        from goalloc.models.maps import simulate_map  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(m, "simulate_slice") and hasattr(m, "TypeLayout")
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +57,6 @@ def test_prealloc_message_fix_and_estimate(by_line):
     assert maybe.fix.replacement == "\t\tids = make([]int64, 0, len(orders))\n"
     assert maybe.fix.line == maybe.line - 1 and maybe.fix.col == 1
     assert "empty, not nil" in maybe.fix.description
-    if not _models_ready():
-        pytest.skip("goalloc.models has no simulate_slice/simulate_map yet")
     est = f.estimate
     assert est.n == 1000 and est.after.allocations == 1
     assert est.before.allocations > 5 and est.before.bytes_copied > 0
@@ -77,8 +66,6 @@ def test_prealloc_message_fix_and_estimate(by_line):
 
 
 def test_estimates_follow_assume_n(result):
-    if not _models_ready():
-        pytest.skip("goalloc.models has no simulate_slice/simulate_map yet")
     tc = find_toolchain()
     facts = collect_facts(tc, TESTDATA, ["./prealloc", "./mapsize"])
     small = run_rules(facts, [], go_version=tc.release_str, assume_n=50)
@@ -109,9 +96,9 @@ def test_select_and_unknown_rules():
     assert [r.id for r in resolve_rules(["prealloc-slice,map-size-hint"])] == [
         "prealloc-slice", "map-size-hint"]
     assert "large-copy" not in [r.id for r in resolve_rules(None, ["large-copy"])]
-    with pytest.raises(UsageError, match="unknown rule 'nope'"):
+    with pytest.raises(InputError, match="unknown rule 'nope'"):
         resolve_rules(["nope"])
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         resolve_rules(None, ["prealloc"])
 
 
@@ -182,11 +169,18 @@ def test_lint_cli_json_and_errors(tmp_path):
     assert "nevershrinks/nevershrinks.go:11:2: [map-never-shrinks] field c.entries" in text.stdout
 
 
+def _find(directory, patterns, select=None):
+    """Facts + rules for patterns in directory, as goalloc scan runs them (no escape sites)."""
+    rules = resolve_rules(select)  # unknown names fail before any work
+    tc = find_toolchain()
+    facts = collect_facts(tc, directory, patterns)
+    return run_rules(facts, [], go_version=tc.release_str, select=[r.id for r in rules])
+
+
 def test_find_and_sarif_pieces_for_scan():
     from goalloc.report.findings_sarif import sarif_results, sarif_rules
-    from goalloc.rules import find
 
-    findings = find(TESTDATA, ["./prealloc"], select=["prealloc-slice"])
+    findings = _find(TESTDATA, ["./prealloc"], select=["prealloc-slice"])
     assert findings and all(f.rule == "prealloc-slice" for f in findings)
     results = sarif_results(findings)
     first = results[0]
@@ -201,8 +195,8 @@ def test_find_and_sarif_pieces_for_scan():
     meta = {r["id"]: r for r in sarif_rules()}
     assert set(meta) == set(RULES)
     assert meta["prealloc-slice"]["shortDescription"]["text"] == RULES["prealloc-slice"].title
-    with pytest.raises(UsageError):
-        find(TESTDATA, ["./prealloc"], select=["nope"])
+    with pytest.raises(InputError):
+        _find(TESTDATA, ["./prealloc"], select=["nope"])
 
 
 def test_closure_capture_reports_cost_without_a_fix(by_line):
@@ -215,7 +209,45 @@ def test_closure_capture_reports_cost_without_a_fix(by_line):
 def test_map_never_shrinks_models_live_bytes(by_line):
     f = by_line[("nevershrinks/nevershrinks.go", 11, "map-never-shrinks")]
     assert "c.entries = make(map[string][]byte)" in f.fix.description
-    if not _models_ready():
-        pytest.skip("goalloc.models has no simulate_map yet")
     assert f.estimate.n == 1000 and f.estimate.before.bytes > 10_000
     assert "still live after 1,000 entries" in f.message
+
+
+class _RecordingPackage:
+    """A package's facts that remember which fact families are read."""
+
+    def __init__(self, pkg, read: set):
+        self._pkg, self._read = pkg, read
+
+    def __getattr__(self, name):
+        from goalloc.facts import FACT_FAMILIES
+
+        if name in FACT_FAMILIES:
+            self._read.add(name)
+        return getattr(self._pkg, name)
+
+
+def test_each_rule_needs_exactly_the_facts_it_reads(result):
+    tc = find_toolchain()
+    facts = collect_facts(tc, TESTDATA, ["./..."])
+    for rule in RULES.values():
+        read: set = set()
+        ctx = Context(facts, result.sites, tc.release_str, 1000)
+        ctx.packages = [_RecordingPackage(p, read) for p in facts.packages]
+        assert list(rule.run(ctx)), rule.id
+        assert read == rule.needs, rule.id
+
+
+def test_a_rule_cannot_read_facts_it_does_not_declare():
+    def reads_loops(ctx):
+        for pkg in ctx.iter_packages():
+            yield from pkg.loops
+
+    tc = find_toolchain()
+    facts = collect_facts(tc, TESTDATA, ["./prealloc"])
+    sneaky = Rule(id="sneaky", title="", doc="", needs=frozenset({"vars"}), run=reads_loops)
+    ctx = Context(facts, [], tc.release_str, 1000).for_rule(sneaky)
+    with pytest.raises(AttributeError, match="rule sneaky reads 'loops' facts without declaring"):
+        list(sneaky.run(ctx))
+    with pytest.raises(ValueError, match="unknown fact families"):
+        Rule(id="typo", title="", doc="", needs=frozenset({"loop"}), run=reads_loops)

@@ -49,7 +49,7 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
     from goalloc.collect.compiler import build_flags
     from goalloc.collect.toolchain import find_toolchain
     from goalloc.errors import GoallocError
-    from goalloc.facts import collect_facts
+    from goalloc.collect.facts import collect_facts
     from goalloc.progress import NO_PROGRESS
     from goalloc.rules import run_rules
 
@@ -79,4 +79,4 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
     findings = run_rules(facts, sites, go_version=toolchain.release_str,
                          assume_n=options.rules.assume_n, select=ids)
     return LintResult(toolchain, facts.goarch, ids, options.rules.assume_n,
-                      [p["path"] for p in facts.packages], findings, escape)
+                      [p.path for p in facts.packages], findings, escape)

@@ -506,7 +506,7 @@ def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None
 def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
                  tags: str | None, warn=None) -> None:
     from goalloc.errors import GoallocError
-    from goalloc.facts import collect_facts
+    from goalloc.collect.facts import collect_facts
     from goalloc.rules import run_rules
 
     selected = rules.resolve()

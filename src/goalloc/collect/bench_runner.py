@@ -23,7 +23,7 @@ from typing import TextIO
 
 from goalloc.benchstat.format import BenchFile, BenchResult, parse_bench_text
 from goalloc.collect.toolchain import go_list, go_reason
-from goalloc.errors import EXIT_COMPILE, GoallocError, InputError, UsageError
+from goalloc.errors import EXIT_COMPILE, GoallocError, InputError
 from goalloc.fsutil import atomic_write
 
 DEFAULT_DIR = os.path.join(".goalloc", "bench")
@@ -249,14 +249,14 @@ def run_benchmarks(toolchain, packages: list[str] | None = None, bench: str = ".
 
     Raises BenchFailed (a GoallocError whose ``run`` holds the packages that did work): exit 3
     with the compiler's errors when a package does not compile, exit 2 when a benchmark failed
-    or timed out; UsageError for a ``bench`` pattern or ``benchtime`` that go test refuses;
+    or timed out; InputError for a ``bench`` pattern or ``benchtime`` that go test refuses;
     InputError (exit 2) when nothing produced a benchmark result. A run that ends without
     results, or is interrupted, leaves no file or directory of its own behind.
     """
     if count < 1:
-        raise UsageError("--count must be at least 1")
+        raise InputError("--count must be at least 1")
     if timeout is not None and not timeout > 0:
-        raise UsageError("--timeout must be positive")
+        raise InputError("--timeout must be positive")
     cwd = os.fspath(cwd) if cwd is not None else os.getcwd()
     if not os.path.isdir(cwd):
         raise InputError(f"directory not found: {cwd}")
@@ -393,12 +393,12 @@ def _raise_for_flag_errors(text: str, bench: str, benchtime: str | None) -> None
     with the testing package's own words instead of failing each package."""
     m = _BAD_REGEXP.search(text)
     if m:
-        raise UsageError(f"--bench {bench!r} is not a valid Go regular expression: "
+        raise InputError(f"--bench {bench!r} is not a valid Go regular expression: "
                          f"{m.group('why')}")
     m = _BAD_FLAG.search(text)
     if m:
         flag = m.group("flag")
-        raise UsageError(f"--{flag} {m.group('value')!r}: {m.group('why')}"
+        raise InputError(f"--{flag} {m.group('value')!r}: {m.group('why')}"
                          + (" (a duration such as 1s or a count such as 100x)"
                             if flag == "benchtime" else ""))
 

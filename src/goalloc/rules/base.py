@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from goalloc.units import short_bytes as fmt_bytes  # noqa: F401 (the rules' name for it)
+from goalloc.facts import FACT_FAMILIES, Facts, Loop, PackageFacts
+from goalloc.units import short_bytes as fmt_bytes  # the name rules and finding reports use
+
+__all__ = ["Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "by_target", "fmt_bytes",
+           "loop_ancestors", "paren"]
 
 
 @dataclass
@@ -86,27 +91,46 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its id, a one-line title, its documentation, the fact families it reads
+    (``needs``, names of PackageFacts lists) and the function that yields its findings.
+
+    ``needs_sites``: the rule finds nothing without the compiler's escape sites, and is not
+    run when there are none. Other rules may still link their findings to sites."""
+
     id: str
     title: str
     doc: str  # what it finds, why it costs, an example, the fix (Markdown)
-    check: Callable[["Context"], Iterable[Finding]]
+    needs: frozenset[str]
+    run: Callable[["Context"], Iterable[Finding]]
     needs_sites: bool = False
+
+    def __post_init__(self):
+        unknown = sorted(set(self.needs) - set(FACT_FAMILIES))
+        if unknown:
+            raise ValueError(f"rule {self.id} needs unknown fact families {unknown} "
+                             f"(known: {', '.join(FACT_FAMILIES)})")
 
 
 class Context:
-    """Facts and escape sites, indexed for rules."""
+    """Facts and escape sites, indexed for rules. ``for_rule`` gives a rule a context whose
+    packages show only the fact families the rule declares."""
 
-    def __init__(self, facts, sites, go_version: str, assume_n: int):
+    def __init__(self, facts: Facts, sites, go_version: str, assume_n: int):
         self.facts = facts
         self.sites = list(sites or [])
         self.go = go_version
         self.assume_n = assume_n
-        self.root = Path(getattr(facts, "root", "") or ".")
-        self.packages = list(getattr(facts, "packages", []) or [])
+        self.root = Path(facts.root or ".")
+        self.packages: list = list(facts.packages)
         self._sites_by_line: dict[tuple[str, int], list] = {}
         for s in self.sites:
             self._sites_by_line.setdefault((s.file, s.line), []).append(s)
         self._lines: dict[str, list[str]] = {}
+
+    def for_rule(self, rule: Rule) -> "Context":
+        view = copy.copy(self)  # shares the indexes
+        view.packages = [PackageView(p, rule) for p in self.packages]
+        return view
 
     def sites_at(self, file: str, line: int) -> list:
         return self._sites_by_line.get((file, line), [])
@@ -134,38 +158,59 @@ class Context:
         lines = self._lines[file]
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    def iter_packages(self) -> Iterator[dict]:
+    def iter_packages(self) -> Iterator:
         return iter(self.packages)
 
     @staticmethod
-    def loops_by_id(pkg: dict) -> dict[int, dict]:
-        return {lp["id"]: lp for lp in pkg.get("loops", [])}
+    def loops_by_id(pkg) -> dict[int, Loop]:
+        return {lp.id: lp for lp in pkg.loops}
 
-    def loop_n(self, loop: dict) -> tuple[int, bool]:
+    def loop_n(self, loop: Loop) -> tuple[int, bool]:
         """The modeled trip count: the constant bound, else --assume-n (and whether assumed)."""
-        if loop.get("bound_const") is not None:
-            return max(0, int(loop["bound_const"])), False
+        if loop.bound_const is not None:
+            return max(0, loop.bound_const), False
         return self.assume_n, True
 
 
+class PackageView:
+    """A package's facts as one rule sees them: reading a fact family the rule does not
+    declare in ``needs`` is an error, so that ``needs`` stays true."""
+
+    __slots__ = ("_pkg", "_rule")
+
+    def __init__(self, pkg: PackageFacts, rule: Rule):
+        self._pkg = pkg
+        self._rule = rule
+
+    def __getattr__(self, name: str):
+        if name in FACT_FAMILIES and name not in self._rule.needs:
+            raise AttributeError(f"rule {self._rule.id} reads {name!r} facts without "
+                                 f"declaring them in its needs")
+        return getattr(self._pkg, name)
+
+
+def by_target(items) -> dict[str, list]:
+    """Appends or map operations grouped by the key of the variable or field they change
+    (those of unnamed targets left out)."""
+    out: dict[str, list] = {}
+    for item in items:
+        if item.target.key:
+            out.setdefault(item.target.key, []).append(item)
+    return out
+
+
 def paren(expr: str) -> str:
+    """expr as an operand of * (in parentheses unless it is a single term)."""
     return f"({expr})" if any(c in expr for c in " +-*/%&|^<>") else expr
 
 
-def loop_ancestors(loops: dict[int, dict], loop_id: int) -> list[int]:
+def loop_ancestors(loops: dict[int, Loop], loop_id: int) -> list[int]:
     """loop_id and its enclosing loops, innermost first."""
     out = []
     seen = set()
     while loop_id is not None and loop_id >= 0 and loop_id not in seen:
         seen.add(loop_id)
         out.append(loop_id)
-        loop_id = loops.get(loop_id, {}).get("parent", -1)
+        loop = loops.get(loop_id)
+        loop_id = loop.parent if loop is not None else -1
     return out
-
-
-def cold_note(d: dict) -> bool:
-    return bool(d.get("cold"))
-
-
-def asdict_safe(obj) -> dict:
-    return asdict(obj)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from goalloc.facts import InterfaceConversion
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
 from goalloc.rules.models_api import alloc_size
 
@@ -48,19 +49,17 @@ TYPED_HINTS = {
 }
 
 
-def _suggestion(b: dict) -> str:
-    callee = b.get("callee") or ""
-    ctx = b["context"]
-    if callee.startswith("fmt.") and b.get("basic_kind") in TYPED_HINTS:
-        return f"format it without fmt: {TYPED_HINTS[b['basic_kind']]}"
-    if ctx == "send":
+def _suggestion(b: InterfaceConversion) -> str:
+    if b.callee.startswith("fmt.") and b.basic_kind in TYPED_HINTS:
+        return f"format it without fmt: {TYPED_HINTS[b.basic_kind]}"
+    if b.context == "send":
         return "send on a channel of the concrete type"
-    if ctx in ("append", "composite"):
+    if b.context in ("append", "composite"):
         return "keep the values in a slice of their own type"
-    if ctx in ("map-value", "map-key"):
+    if b.context in ("map-value", "map-key"):
         return "use a map of the concrete type"
-    if callee:
-        return f"give {callee} a typed or generic variant instead of an interface parameter"
+    if b.callee:
+        return f"give {b.callee} a typed or generic variant instead of an interface parameter"
     return "keep the value in its concrete type (a typed method or a generic function)"
 
 
@@ -85,45 +84,50 @@ def _diagnostic(callee: str) -> bool:
     return callee.startswith(_TESTING) or bool(_ERRORISH.search(callee))
 
 
-def check(ctx: Context):
-    if not ctx.sites:
-        return
+def _allocates(b: InterfaceConversion) -> bool:
+    """The box allocates on every iteration, as far as the facts tell."""
+    if b.loop < 0 or b.cold or b.conditional:
+        return False  # not on every iteration
+    if _diagnostic(b.callee):
+        return False  # test failures and error reports run when something went wrong
+    return not (b.constant or b.const_local or b.small_value or b.pointer_shaped or b.size <= 0
+                or b.static_literal or _maybe_small_int(b.expr))
+
+
+def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        for b in pkg.get("interface_conversions", []):
-            if b["loop"] < 0 or b.get("cold") or b.get("conditional"):
-                continue  # not on every iteration
-            if _diagnostic(b.get("callee") or ""):
-                continue  # test failures and error reports run when something went wrong
-            if (b["constant"] or b["const_local"] or b["small_value"] or b["pointer_shaped"]
-                    or b["size"] <= 0 or b.get("static_literal") or _maybe_small_int(b["expr"])):
+        for b in pkg.interface_conversions:
+            if not _allocates(b):
                 continue
-            sites = [s for s in ctx.heap_sites_in(b["file"], b["line"], b["col"], b["end_line"],
-                                                   b["end_col"])
+            sites = [s for s in ctx.heap_sites_in(b.file, b.line, b.col, b.end_line, b.end_col)
                      if not (s.note or "").startswith("allocates nothing")]
-            if not sites:
-                continue
-            loop = loops.get(b["loop"])
-            n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
-            box = alloc_size(ctx.go, b["size"], bool(b.get("pointers"))) or b["size"]
-            allocs = n
-            note = "n: loop iterations" + (" (assumed with --assume-n)" if assumed else "")
-            if b.get("loop_index"):
-                # the runtime boxes integers 0..255 from a static table
-                allocs = max(0, n - 256)
-                note += "; indexes 0..255 are boxed without allocating"
-                if allocs == 0:
-                    continue
-            est = Estimate(n=n, go=ctx.go, before=Cost(allocs, allocs * box), after=Cost(0, 0),
-                           note=note)
-            where = f" for {b['callee']}" if b.get("callee") else ""
-            msg = (f"{b['expr']} ({b['from']}) is boxed into {b['to']}{where} on every "
-                   f"iteration and escapes: {allocs:,} allocations, {fmt_bytes(allocs * box)} "
-                   f"at {n:,} iterations; {_suggestion(b)}")
-            yield Finding(rule=ID, file=b["file"], line=b["line"], col=b["col"], message=msg,
-                          package=pkg["path"], function=b["function"],
-                          fix=Fix(description=_suggestion(b)), estimate=est,
-                          sites=[(s.file, s.line, s.col) for s in sites])
+            if sites:
+                f = _finding(ctx, pkg, b, loops.get(b.loop), sites)
+                if f:
+                    yield f
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check, needs_sites=True)
+def _finding(ctx: Context, pkg, b: InterfaceConversion, loop, sites) -> Finding | None:
+    n, assumed = ctx.loop_n(loop) if loop and loop.bound else (ctx.assume_n, True)
+    box = alloc_size(ctx.go, b.size, b.pointers) or b.size
+    allocs = n
+    note = "n: loop iterations" + (" (assumed with --assume-n)" if assumed else "")
+    if b.loop_index:
+        # the runtime boxes integers 0..255 from a static table
+        allocs = max(0, n - 256)
+        note += "; indexes 0..255 are boxed without allocating"
+        if allocs == 0:
+            return None
+    est = Estimate(n=n, go=ctx.go, before=Cost(allocs, allocs * box), after=Cost(0, 0), note=note)
+    where = f" for {b.callee}" if b.callee else ""
+    msg = (f"{b.expr} ({b.from_type}) is boxed into {b.to_type}{where} on every "
+           f"iteration and escapes: {allocs:,} allocations, {fmt_bytes(allocs * box)} "
+           f"at {n:,} iterations; {_suggestion(b)}")
+    return Finding(rule=ID, file=b.file, line=b.line, col=b.col, message=msg, package=pkg.path,
+                   function=b.function, fix=Fix(description=_suggestion(b)), estimate=est,
+                   sites=[(s.file, s.line, s.col) for s in sites])
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "interface_conversions"}),
+            run=run, needs_sites=True)

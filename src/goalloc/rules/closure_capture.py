@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule
+from goalloc.facts import Capture, Closure, Var
+from goalloc.rules.base import Context, Cost, Estimate, Finding, Rule
 from goalloc.rules.models_api import alloc_size
 
 ID = "closure-capture"
@@ -35,51 +36,59 @@ assigning it before the closure is created lets the compiler capture it by value
 """
 
 
-def check(ctx: Context):
-    if not ctx.sites:
-        return
-    moved = {}
-    for s in ctx.sites:
-        if s.verdict == "heap" and "moved to heap" in (s.diagnostic or ""):
-            moved[(s.file, s.line, s.col)] = s
+def run(ctx: Context):
+    moved = {(s.file, s.line, s.col): s for s in ctx.sites
+             if s.verdict == "heap" and "moved to heap" in (s.diagnostic or "")}
     if not moved:
         return
     for pkg in ctx.iter_packages():
-        vars_by_key = {v["key"]: v for v in pkg.get("vars", [])}
+        vars_by_key = {v.key: v for v in pkg.vars}
         reported = set()
-        for c in pkg.get("closures", []):
-            for cap in c["captures"]:
-                if cap["kind"] not in ("slice", "map") or cap["key"] in reported:
+        for c in pkg.closures:
+            for cap in c.captures:
+                if cap.key in reported or not _shared_collection(cap):
                     continue
-                if not (cap["written_inside"] or cap["written_after"]):
+                file = _decl_file(cap, c)
+                site = moved.get((file, cap.decl_line, cap.decl_col))
+                if site is None or (site.expr and site.expr != cap.name):
                     continue
-                file = (cap["key"][len("local:"):].rsplit(":", 2)[0]
-                        if cap["key"].startswith("local:") else c["file"])
-                site = moved.get((file, cap["decl_line"], cap["decl_col"]))
-                if site is None or (site.expr and site.expr != cap["name"]):
-                    continue
-                v = vars_by_key.get(cap["key"])
-                if v is None or any(w["kind"] == "addr" for w in v["writes"]):
-                    continue
-                reported.add(cap["key"])
-                size = alloc_size(ctx.go, cap["size"], True) or cap["size"]
-                who = {"go": "the goroutine", "defer": "the deferred closure"}.get(
-                    c["context"], "the closure")
-                if c["context"] == "go":
-                    advice = ("passing it to the goroutine as an argument would keep the "
-                              "variable on the stack but is usually not cheaper in total (the "
-                              "goroutine's wrapper holds its arguments) and the goroutine "
-                              "would no longer share it; no change suggested")
-                else:
-                    advice = "the closure shares it on purpose; no change suggested"
-                msg = (f"{cap['name']} ({cap['type']}) is moved to the heap because {who} at "
-                       f"line {c['line']} captures it by reference and escapes: one "
-                       f"{size}-byte allocation per call of {v['function']}; {advice}")
-                est = Estimate(n=1, go=ctx.go, before=Cost(1, size), after=None,
-                               note="per call of the enclosing function; no change suggested")
-                yield Finding(rule=ID, file=file, line=cap["decl_line"], col=cap["decl_col"],
-                              message=msg, package=pkg["path"], function=v["function"],
-                              fix=None, estimate=est, sites=[(site.file, site.line, site.col)])
+                v = vars_by_key.get(cap.key)
+                if v is None or any(w.kind == "addr" for w in v.writes):
+                    continue  # its address is taken anyway
+                reported.add(cap.key)
+                yield _finding(ctx, pkg, c, cap, v, file, site)
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check, needs_sites=True)
+def _decl_file(cap: Capture, c: Closure) -> str:
+    """The file the captured variable is declared in, from its key local:FILE:LINE:COL."""
+    if cap.key.startswith("local:"):
+        return cap.key[len("local:"):].rsplit(":", 2)[0]
+    return c.file
+
+
+def _shared_collection(cap: Capture) -> bool:
+    """A slice or map captured by reference: written after the capture or inside it."""
+    return cap.kind in ("slice", "map") and (cap.written_inside or cap.written_after)
+
+
+def _finding(ctx: Context, pkg, c: Closure, cap: Capture, v: Var, file: str, site) -> Finding:
+    size = alloc_size(ctx.go, cap.size, True) or cap.size
+    who = {"go": "the goroutine", "defer": "the deferred closure"}.get(c.context, "the closure")
+    if c.context == "go":
+        advice = ("passing it to the goroutine as an argument would keep the variable on the "
+                  "stack but is usually not cheaper in total (the goroutine's wrapper holds its "
+                  "arguments) and the goroutine would no longer share it; no change suggested")
+    else:
+        advice = "the closure shares it on purpose; no change suggested"
+    msg = (f"{cap.name} ({cap.type}) is moved to the heap because {who} at line {c.line} "
+           f"captures it by reference and escapes: one {size}-byte allocation per call of "
+           f"{v.function}; {advice}")
+    est = Estimate(n=1, go=ctx.go, before=Cost(1, size), after=None,
+                   note="per call of the enclosing function; no change suggested")
+    return Finding(rule=ID, file=file, line=cap.decl_line, col=cap.decl_col, message=msg,
+                   package=pkg.path, function=v.function, fix=None, estimate=est,
+                   sites=[(site.file, site.line, site.col)])
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"vars", "closures"}), run=run,
+            needs_sites=True)

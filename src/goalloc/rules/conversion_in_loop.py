@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from goalloc.facts import Conversion
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule
 
 ID = "conversion-in-loop"
@@ -38,37 +39,40 @@ NO_COPY = {"map-index-read", "compare", "switch-tag", "concat", "range"}
 ALWAYS = {"map-index-write", "map-index-update"}
 
 
-def check(ctx: Context):
+def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        for c in pkg.get("conversions", []):
-            if c["loop"] < 0 or c.get("cold") or c.get("conditional"):
+        for c in pkg.conversions:
+            if c.loop < 0 or c.cold or c.conditional:
                 continue  # not on every iteration
-            if c["kind"] not in ("string-from-bytes", "bytes-from-string"):
+            if c.kind not in ("string-from-bytes", "bytes-from-string") or c.context in NO_COPY:
                 continue
-            if c["context"] in NO_COPY:
-                continue
-            sites = ctx.heap_sites_in(c["file"], c["line"], c["col"], c["end_line"], c["end_col"])
-            if c["context"] in ALWAYS and c["kind"] == "string-from-bytes" and not c["constant"]:
-                why = "allocates the map key on every iteration"
-                fix = Fix(description="look the key up first with m[string(b)] (no copy) and "
-                                      "convert only when the key is new, or keep pointer values "
-                                      "and update through them")
-            elif sites:
-                why = "escapes to the heap: it copies the bytes on every iteration"
-                fix = Fix(description="keep the data in one form inside the loop (bytes.* on "
-                                      "[]byte, strings.* on string) or convert once before it")
-            else:
-                continue
-            loop = loops.get(c["loop"])
-            n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
-            est = Estimate(n=n, go=ctx.go, before=Cost(n, 0), after=Cost(0, 0),
-                           note="bytes depend on the data's length; n: loop iterations"
-                                + (" (assumed with --assume-n)" if assumed else ""))
-            msg = f"{c['expr']} {why}: {n:,} allocations at {n:,} iterations"
-            yield Finding(rule=ID, file=c["file"], line=c["line"], col=c["col"], message=msg,
-                          package=pkg["path"], function=c["function"], fix=fix, estimate=est,
-                          sites=[(s.file, s.line, s.col) for s in sites])
+            f = _finding(ctx, pkg, c, loops.get(c.loop))
+            if f:
+                yield f
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)
+def _finding(ctx: Context, pkg, c: Conversion, loop) -> Finding | None:
+    sites = ctx.heap_sites_in(c.file, c.line, c.col, c.end_line, c.end_col)
+    if c.context in ALWAYS and c.kind == "string-from-bytes" and not c.constant:
+        why = "allocates the map key on every iteration"
+        fix = Fix(description="look the key up first with m[string(b)] (no copy) and "
+                              "convert only when the key is new, or keep pointer values "
+                              "and update through them")
+    elif sites:
+        why = "escapes to the heap: it copies the bytes on every iteration"
+        fix = Fix(description="keep the data in one form inside the loop (bytes.* on "
+                              "[]byte, strings.* on string) or convert once before it")
+    else:
+        return None
+    n, assumed = ctx.loop_n(loop) if loop and loop.bound else (ctx.assume_n, True)
+    est = Estimate(n=n, go=ctx.go, before=Cost(n, 0), after=Cost(0, 0),
+                   note="bytes depend on the data's length; n: loop iterations"
+                        + (" (assumed with --assume-n)" if assumed else ""))
+    msg = f"{c.expr} {why}: {n:,} allocations at {n:,} iterations"
+    return Finding(rule=ID, file=c.file, line=c.line, col=c.col, message=msg, package=pkg.path,
+                   function=c.function, fix=fix, estimate=est,
+                   sites=[(s.file, s.line, s.col) for s in sites])
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "conversions"}), run=run)

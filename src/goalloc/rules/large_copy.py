@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from goalloc.facts import Receiver, RangeCopy
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
 
 ID = "large-copy"
@@ -38,50 +39,49 @@ or ranging by index (`for i := range ms {{ m := &ms[i]; ... }}`).
 """
 
 
-def check(ctx: Context):
+def run(ctx: Context):
     for pkg in ctx.iter_packages():
-        for r in pkg.get("receivers", []):
-            if r["pointer"] or r["size"] < THRESHOLD:
-                continue
-            if r.get("mutated"):
-                continue  # the method changes its copy: the copy is part of its meaning
-            n = ctx.assume_n
-            if r.get("body_nodes", 0) < INLINE_NODES:
-                when = ("every call the compiler does not inline, and every call through an "
-                        "interface or a method value, copies it; a pointer receiver avoids that")
-            else:
-                when = ("its body is too large to inline, so every call copies it; use a "
-                        "pointer receiver")
-            msg = (f"{r['function']} has a value receiver of type {r['type']} ({r['size']} "
-                   f"bytes): {when}")
-            fix = Fix(description=f"use a pointer receiver *{r['type']} (this changes the "
-                                  f"method set of {r['type']})", replacement="*",
-                      file=r["file"], line=r["line"], col=r["col"], end_line=r["line"],
-                      end_col=r["col"])
-            est = Estimate(n=n, go=ctx.go, before=Cost(0, n * r["size"]), after=Cost(0, n * 8),
-                           note=f"bytes copied over {n:,} calls (--assume-n)")
-            yield Finding(rule=ID, file=r["file"], line=r["line"], col=r["col"], message=msg,
-                          package=pkg["path"], function=r["function"], fix=fix, estimate=est)
+        for r in pkg.receivers:
+            if not r.pointer and r.size >= THRESHOLD and not r.mutated:
+                yield _receiver_finding(ctx, pkg, r)  # a mutated copy is part of the meaning
         loops = ctx.loops_by_id(pkg)
-        for c in pkg.get("range_copies", []):
-            if c["size"] < THRESHOLD or c["over"] not in ("slice", "array", "pointer-to-array"):
-                continue
-            if not c.get("whole_use", True):
-                continue  # only fields are read: the compiler copies nothing
-            loop = loops.get(c["loop"])
-            n, assumed = ctx.loop_n(loop) if loop and loop.get("bound") else (ctx.assume_n, True)
-            x = c["range_expr"]
-            simple = all(part.isidentifier() for part in x.split("."))
-            how = (f"for i := range {x} {{ {c['value']} := &{x}[i]; ... }}" if simple else
-                   f"range over the index and use a pointer to each element")
-            msg = (f"range copies each {c['type']} ({c['size']} bytes) of {x} "
-                   f"into {c['value']}: {fmt_bytes(n * c['size'])} copied at {n:,} elements; "
-                   f"{how}")
-            fix = Fix(description=how)
-            est = Estimate(n=n, go=ctx.go, before=Cost(0, n * c["size"]), after=Cost(0, 0),
-                           note="bytes copied" + (" (n assumed with --assume-n)" if assumed else ""))
-            yield Finding(rule=ID, file=c["file"], line=c["line"], col=c["col"], message=msg,
-                          package=pkg["path"], function=c["function"], fix=fix, estimate=est)
+        for c in pkg.range_copies:
+            # a body that only reads fields makes the compiler copy nothing
+            if (c.size >= THRESHOLD and c.over in ("slice", "array", "pointer-to-array")
+                    and c.whole_use):
+                yield _range_finding(ctx, pkg, c, loops.get(c.loop))
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)
+def _receiver_finding(ctx: Context, pkg, r: Receiver) -> Finding:
+    n = ctx.assume_n
+    if r.body_nodes < INLINE_NODES:
+        when = ("every call the compiler does not inline, and every call through an "
+                "interface or a method value, copies it; a pointer receiver avoids that")
+    else:
+        when = "its body is too large to inline, so every call copies it; use a pointer receiver"
+    msg = f"{r.function} has a value receiver of type {r.type} ({r.size} bytes): {when}"
+    fix = Fix(description=f"use a pointer receiver *{r.type} (this changes the method set of "
+                          f"{r.type})", replacement="*",
+              file=r.file, line=r.line, col=r.col, end_line=r.line, end_col=r.col)
+    est = Estimate(n=n, go=ctx.go, before=Cost(0, n * r.size), after=Cost(0, n * 8),
+                   note=f"bytes copied over {n:,} calls (--assume-n)")
+    return Finding(rule=ID, file=r.file, line=r.line, col=r.col, message=msg, package=pkg.path,
+                   function=r.function, fix=fix, estimate=est)
+
+
+def _range_finding(ctx: Context, pkg, c: RangeCopy, loop) -> Finding:
+    n, assumed = ctx.loop_n(loop) if loop and loop.bound else (ctx.assume_n, True)
+    x = c.range_expr
+    simple = all(part.isidentifier() for part in x.split("."))
+    how = (f"for i := range {x} {{ {c.value} := &{x}[i]; ... }}" if simple else
+           "range over the index and use a pointer to each element")
+    msg = (f"range copies each {c.type} ({c.size} bytes) of {x} into {c.value}: "
+           f"{fmt_bytes(n * c.size)} copied at {n:,} elements; {how}")
+    est = Estimate(n=n, go=ctx.go, before=Cost(0, n * c.size), after=Cost(0, 0),
+                   note="bytes copied" + (" (n assumed with --assume-n)" if assumed else ""))
+    return Finding(rule=ID, file=c.file, line=c.line, col=c.col, message=msg, package=pkg.path,
+                   function=c.function, fix=Fix(description=how), estimate=est)
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "receivers", "range_copies"}),
+            run=run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes, loop_ancestors
+from goalloc.facts import MapOp
+from goalloc.rules.base import (Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes,
+                                loop_ancestors)
 from goalloc.rules.models_api import map_model
 
 ID = "map-never-shrinks"
@@ -33,38 +35,40 @@ the modeled live bytes of the emptied map at `--assume-n` entries at its peak.
 """
 
 
-def check(ctx: Context):
-    by_key: dict[str, list[tuple[dict, dict]]] = {}
+def run(ctx: Context):
+    by_key: dict[str, list[tuple[object, MapOp]]] = {}
     for pkg in ctx.iter_packages():
-        for op in pkg.get("map_ops", []):
-            key = (op.get("target") or {}).get("key")
-            if key:
-                by_key.setdefault(key, []).append((pkg, op))
-    vars_by_key = {v["key"]: (pkg, v) for pkg in ctx.iter_packages()
-                   for v in pkg.get("vars", []) if v["kind"] == "map"}
+        for op in pkg.map_ops:
+            if op.target.key:
+                by_key.setdefault(op.target.key, []).append((pkg, op))
+    vars_by_key = {v.key: (pkg, v) for pkg in ctx.iter_packages()
+                   for v in pkg.vars if v.kind == "map"}
     for key, ops in sorted(by_key.items()):
-        kind = ops[0][1]["target"]["kind"]
+        kind = ops[0][1].target.kind
         if kind in ("field", "global"):
-            f = _long_lived(ctx, key, ops)
+            f = _long_lived(ctx, ops)
         elif kind == "local":
-            f = _local(ctx, key, ops, vars_by_key.get(key))
+            f = _local(ctx, ops, vars_by_key.get(key))
         else:
             f = None
         if f:
             yield f
 
 
-def _emptying(op: dict) -> bool:
-    return op["op"] == "clear" or (op["op"] == "delete" and op.get("delete_all")
-                                   and op.get("every_iteration"))
+def _emptying(op: MapOp) -> bool:
+    return op.op == "clear" or (op.op == "delete" and op.delete_all and op.every_iteration)
 
 
-def _estimate(ctx: Context, op: dict):
-    if not op.get("key") or not op.get("value"):
+def _filling(op: MapOp) -> bool:
+    return op.op in ("insert", "update")
+
+
+def _estimate(ctx: Context, op: MapOp):
+    if not op.key or not op.value:
         return None, ""
     n = ctx.assume_n
-    full = map_model(ctx.go, op["key"], op["value"], n)
-    emptied = map_model(ctx.go, op["key"], op["value"], n, delete_all=True)
+    full = map_model(ctx.go, op.key, op.value, n)
+    emptied = map_model(ctx.go, op.key, op.value, n, delete_all=True)
     if full is None or emptied is None:
         return None, ""
     est = Estimate(n=n, go=ctx.go, before=Cost(0, emptied.live_bytes),
@@ -74,54 +78,53 @@ def _estimate(ctx: Context, op: dict):
     return est, f" (modeled: {fmt_bytes(emptied.live_bytes)} still live after {n:,} entries)"
 
 
-def _finding(ctx, pkg, op, what, est, note, fix_target):
-    name = op["target"]["name"]
-    msg = (f"{what} {name} ({op['map_type']}) is emptied and refilled: a map never shrinks, "
-           f"so it keeps the memory of its largest size{note}")
-    fix = Fix(description=f"if the memory should be released, make a new map: "
-                          f"{fix_target} = make({op['map_type']})")
-    return Finding(rule=ID, file=op["file"], line=op["line"], col=op["col"], message=msg,
-                   package=pkg["path"], function=op["function"], fix=fix, estimate=est)
-
-
-def _long_lived(ctx, key, ops):
-    if any(op["op"] == "reassign" for _, op in ops):
-        return None
-    empt = [(p, op) for p, op in ops if _emptying(op)]
-    fills = [(p, op) for p, op in ops if op["op"] in ("insert", "update")]
-    if not empt or not fills:
-        return None
-    pkg, op = min(empt, key=lambda po: (po[1]["file"], po[1]["line"]))
+def _finding(ctx: Context, pkg, op: MapOp, what: str, fix_target: str) -> Finding:
     est, note = _estimate(ctx, op)
-    what = "field" if op["target"]["kind"] == "field" else "package variable"
-    return _finding(ctx, pkg, op, what, est, note, op["target"]["name"])
+    msg = (f"{what} {op.target.name} ({op.map_type}) is emptied and refilled: a map never "
+           f"shrinks, so it keeps the memory of its largest size{note}")
+    fix = Fix(description=f"if the memory should be released, make a new map: "
+                          f"{fix_target} = make({op.map_type})")
+    return Finding(rule=ID, file=op.file, line=op.line, col=op.col, message=msg,
+                   package=pkg.path, function=op.function, fix=fix, estimate=est)
 
 
-def _local(ctx, key, ops, pv):
-    if pv is None:
+def _long_lived(ctx: Context, ops: list[tuple[object, MapOp]]) -> Finding | None:
+    """A field or package variable emptied and filled, and never given a new map."""
+    if any(op.op == "reassign" for _, op in ops):
         return None
-    pkg, v = pv
-    if any(w["kind"] not in ("decl",) for w in v["writes"]):
+    emptied = [(p, op) for p, op in ops if _emptying(op)]
+    if not emptied or not any(_filling(op) for _, op in ops):
+        return None
+    pkg, op = min(emptied, key=lambda po: (po[1].file, po[1].line))
+    what = "field" if op.target.kind == "field" else "package variable"
+    return _finding(ctx, pkg, op, what, op.target.name)
+
+
+def _local(ctx: Context, ops: list[tuple[object, MapOp]], declared) -> Finding | None:
+    """A local map, never reassigned, emptied and filled again inside a loop it was declared
+    outside of."""
+    if declared is None:
+        return None
+    pkg, v = declared
+    if any(w.kind != "decl" for w in v.writes):
         return None
     loops = ctx.loops_by_id(pkg)
-    decl_chain = set(loop_ancestors(loops, v["loop"]))
+    decl_chain = set(loop_ancestors(loops, v.loop))
     for _, op in ops:
-        if not _emptying(op) or op["function"] != v["function"]:
+        if not _emptying(op) or op.function != v.function:
             continue
         # the innermost loop around the emptying that the map was declared outside of
-        chain = loop_ancestors(loops, op["loop"])
-        if op.get("delete_all"):
+        chain = loop_ancestors(loops, op.loop)
+        if op.delete_all:
             chain = chain[1:]  # the range-over-m loop itself is the idiom, not the reuse
-        outer = [lid for lid in chain if lid not in decl_chain]
+        outer = {lid for lid in chain if lid not in decl_chain}
         if not outer:
             continue
         for _, fill in ops:
-            if fill["op"] not in ("insert", "update") or fill["function"] != v["function"]:
-                continue
-            if set(loop_ancestors(loops, fill["loop"])) & set(outer):
-                est, note = _estimate(ctx, op)
-                return _finding(ctx, pkg, op, "the map", est, note, v["name"])
+            if (_filling(fill) and fill.function == v.function
+                    and set(loop_ancestors(loops, fill.loop)) & outer):
+                return _finding(ctx, pkg, op, "the map", v.name)
     return None
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "vars", "map_ops"}), run=run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes
+from goalloc.facts import Loop, MapOp, Pos, Var
+from goalloc.rules.base import (Context, Cost, Estimate, Finding, Fix, Rule, by_target,
+                                fmt_bytes)
 from goalloc.rules.models_api import map_model
 
 ID = "map-size-hint"
@@ -34,78 +36,77 @@ distinct; with repeated keys the hint over-reserves.
 """
 
 
-def check(ctx: Context):
+def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        ops_by_key: dict[str, list[dict]] = {}
-        for op in pkg.get("map_ops", []):
-            key = (op.get("target") or {}).get("key")
-            if key:
-                ops_by_key.setdefault(key, []).append(op)
-        for v in pkg.get("vars", []):
-            f = _check_var(ctx, pkg, v, loops, ops_by_key.get(v["key"], []))
+        ops_by_key = by_target(pkg.map_ops)
+        for v in pkg.vars:
+            f = _check_var(ctx, pkg, v, loops, ops_by_key.get(v.key, []))
             if f:
                 yield f
 
 
-def _check_var(ctx: Context, pkg: dict, v: dict, loops: dict, ops: list[dict]):
-    if v["kind"] != "map" or v["decl_kind"] not in ("var", "define") or v.get("captured"):
-        return None
-    if v["init"] not in ("make", "empty-literal") or not v.get("stmt"):
-        return None
-    if any(w["kind"] != "decl" for w in v["writes"]):
-        return None
-    if len(ops) != 1:
+def _check_var(ctx: Context, pkg, v: Var, loops: dict[int, Loop], ops: list[MapOp]):
+    loop = _filling_loop(v, loops, ops)
+    if loop is None:
         return None
     op = ops[0]
-    if op["op"] != "insert" or not op["every_iteration"] or op["function"] != v["function"]:
-        return None
-    if op.get("reads_self"):
-        return None  # m[k] = append(m[k], v): grouping, the keys repeat
-    loop = loops.get(op["loop"])
-    if loop is None or not loop["bound"] or not loop["bound_exact"] or loop["exits_early"]:
-        return None
-    if loop["parent"] != v["loop"] or loop["function"] != v["function"]:
-        return None
-    since = loop.get("bound_since") or {"line": 0, "col": 0}
-    stmt = v["stmt"]
-    if (since["line"], since["col"]) >= (stmt["line"], stmt["col"]):
-        return None  # the bound is not known where the map is made
-    type_text = v["type_text"] or v["type"]
-    bound = loop["bound"]
-    make_text = f"make({type_text}, {bound})"
-    if v["decl_kind"] == "define":
-        text = f"{v['name']} := {make_text}"
-    else:
-        text = f"var {v['name']} = {make_text}"
-    fix = Fix(description=f"give {v['name']} its size hint where it is made", replacement=text,
-              file=v["file"], line=stmt["line"], col=stmt["col"], end_line=stmt["end_line"],
-              end_col=stmt["end_col"])
+    bound = loop.bound
+    make_text = f"make({v.type_text or v.type}, {bound})"
+    text = f"{v.name} := {make_text}" if v.decl_kind == "define" else f"var {v.name} = {make_text}"
+    stmt = v.stmt
+    fix = Fix(description=f"give {v.name} its size hint where it is made", replacement=text,
+              file=v.file, line=stmt.line, col=stmt.col, end_line=stmt.end_line,
+              end_col=stmt.end_col)
     n, assumed = ctx.loop_n(loop)
     est = None
     saving = " avoids the growth of its tables"
-    if v.get("key_layout") and v.get("value_layout"):
-        before = map_model(ctx.go, v["key_layout"], v["value_layout"], n, hint=None)
-        after = map_model(ctx.go, v["key_layout"], v["value_layout"], n, hint=n)
+    if v.key_layout and v.value_layout:
+        before = map_model(ctx.go, v.key_layout, v.value_layout, n, hint=None)
+        after = map_model(ctx.go, v.key_layout, v.value_layout, n, hint=n)
         if before is not None and after is not None:
+            if after.allocations >= before.allocations:
+                return None  # the model says a hint would not help at this size
             est = Estimate(n=n, go=ctx.go,
                            before=Cost(before.allocations, before.bytes_allocated),
                            after=Cost(after.allocations, after.bytes_allocated),
                            note="n assumed with --assume-n" if assumed else "")
             at = f"{n:,} entries" if not assumed else f"{bound} = {n:,}"
-            if after.allocations < before.allocations:
-                saving = (f" saves {before.allocations - after.allocations} of "
-                          f"{before.allocations} allocations and "
-                          f"{fmt_bytes(max(0, before.bytes_allocated - after.bytes_allocated))}"
-                          f" at {at}")
-            else:
-                return None  # the model says a hint would not help at this size
-    msg = (f"this loop inserts {bound} times into {v['name']} ({v['type']}): "
+            saving = (f" saves {before.allocations - after.allocations} of "
+                      f"{before.allocations} allocations and "
+                      f"{fmt_bytes(max(0, before.bytes_allocated - after.bytes_allocated))}"
+                      f" at {at}")
+    msg = (f"this loop inserts {bound} times into {v.name} ({v.type}): "
            f"{make_text}{saving}")
-    sites = [(s.file, s.line, s.col) for s in ctx.sites_at(v["file"], v["line"]) if s.kind == "map"]
-    return Finding(rule=ID, file=op["file"], line=op["line"], col=op["col"], message=msg,
-                   package=pkg["path"], function=v["function"], fix=fix, estimate=est,
+    sites = [(s.file, s.line, s.col) for s in ctx.sites_at(v.file, v.line) if s.kind == "map"]
+    return Finding(rule=ID, file=op.file, line=op.line, col=op.col, message=msg,
+                   package=pkg.path, function=v.function, fix=fix, estimate=est,
                    sites=sorted(set(sites)))
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)
+def _filling_loop(v: Var, loops: dict[int, Loop], ops: list[MapOp]) -> Loop | None:
+    """The loop that fills map v with one insert per iteration, with a bound known where v
+    is made, when nothing else writes v; else None."""
+    if v.kind != "map" or v.decl_kind not in ("var", "define") or v.captured:
+        return None
+    if v.init not in ("make", "empty-literal") or not v.stmt:
+        return None
+    if any(w.kind != "decl" for w in v.writes) or len(ops) != 1:
+        return None
+    op = ops[0]
+    if op.op != "insert" or not op.every_iteration or op.function != v.function:
+        return None
+    if op.reads_self:
+        return None  # m[k] = append(m[k], v): grouping, the keys repeat
+    loop = loops.get(op.loop)
+    if loop is None or not loop.bound or not loop.bound_exact or loop.exits_early:
+        return None
+    if loop.parent != v.loop or loop.function != v.function:
+        return None
+    since = loop.bound_since or Pos(0, 0)
+    if (since.line, since.col) >= (v.stmt.line, v.stmt.col):
+        return None  # the bound is not known where the map is made
+    return loop
+
+
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "vars", "map_ops"}), run=run)

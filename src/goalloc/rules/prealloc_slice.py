@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from goalloc.rules.base import (Context, Cost, Estimate, Finding, Fix, Rule, fmt_bytes,
-                                loop_ancestors, paren)
+from goalloc.facts import Append, Loop, Pos, Var
+from goalloc.rules.base import (Context, Estimate, Finding, Fix, Rule, by_target, fmt_bytes,
+                                paren)
 from goalloc.rules.models_api import slice_cost
 
 ID = "prealloc-slice"
@@ -40,8 +41,8 @@ empty but not nil, which matters only to code that compares it with `nil`.
 EMPTY_INITS = {"nil", "empty-literal", "make"}
 
 
-def _n_label(loop: dict, n: int, assumed: bool) -> str:
-    bound = loop["bound"]
+def _n_label(loop: Loop, n: int, assumed: bool) -> str:
+    bound = loop.bound
     if not assumed:
         return f"{n:,} iterations"
     if bound.startswith("len(") and bound.endswith(")"):
@@ -52,111 +53,109 @@ def _n_label(loop: dict, n: int, assumed: bool) -> str:
     return f"{bound} = {n:,}"
 
 
-def check(ctx: Context):
+def run(ctx: Context):
     for pkg in ctx.iter_packages():
         loops = ctx.loops_by_id(pkg)
-        appends_by_key: dict[str, list[dict]] = {}
-        for ap in pkg.get("appends", []):
-            t = ap.get("target") or {}
-            if t.get("key"):
-                appends_by_key.setdefault(t["key"], []).append(ap)
-        for v in pkg.get("vars", []):
-            f = _check_var(ctx, pkg, v, loops, appends_by_key.get(v["key"], []))
+        appends_by_key = by_target(pkg.appends)
+        for v in pkg.vars:
+            f = _check_var(ctx, pkg, v, loops, appends_by_key.get(v.key, []))
             if f:
                 yield f
 
 
-def _check_var(ctx: Context, pkg: dict, v: dict, loops: dict, appends: list[dict]):
-    if v["kind"] != "slice" or v["decl_kind"] not in ("var", "define"):
+def _check_var(ctx: Context, pkg, v: Var, loops: dict[int, Loop], appends: list[Append]):
+    if v.kind != "slice" or v.decl_kind not in ("var", "define"):
         return None
-    if v["init"] not in EMPTY_INITS or v["init_len"] not in ("", "0") or v.get("captured"):
+    if v.init not in EMPTY_INITS or v.init_len not in ("", "0") or v.captured:
         return None
-    writes = [w for w in v["writes"] if w["kind"] != "decl"]
-    if not writes or any(w["kind"] != "append-self" for w in writes):
+    writes = [w for w in v.writes if w.kind != "decl"]
+    if not writes or any(w.kind != "append-self" for w in writes):
         return None
-    loop_ids = {w["loop"] for w in writes}
-    if len(loop_ids) != 1 or any(w["function"] != v["function"] for w in writes):
+    loop_ids = {w.loop for w in writes}
+    if len(loop_ids) != 1 or any(w.function != v.function for w in writes):
         return None
     loop = loops.get(loop_ids.pop())
-    if loop is None or loop["function"] != v["function"] or not loop["bound"]:
+    if loop is None or loop.function != v.function or not loop.bound:
         return None
-    if not loop["bound_exact"] or loop["exits_early"] or loop["parent"] != v["loop"]:
+    if not loop.bound_exact or loop.exits_early or loop.parent != v.loop:
         return None
     if len(appends) != len(writes):
         return None  # appends whose result goes elsewhere (y := append(s, ...))
-    per_iter = 0
-    for ap in appends:
-        a = ap.get("assigned") or {}
-        if (a.get("key") != v["key"] or not ap["every_iteration"] or ap["spread"]
-                or ap["loop"] != loop["id"] or ap["elements"] < 1):
-            return None
-        per_iter += ap["elements"]
-    first = min(appends, key=lambda a: (a["line"], a["col"]))
+    per_iter = _elements_per_iteration(v, loop, appends)
+    if per_iter is None:
+        return None
+    first = min(appends, key=lambda a: (a.line, a.col))
     n, assumed = ctx.loop_n(loop)
-    bound = loop["bound"]
-    cap_text = bound if per_iter == 1 else f"{per_iter}*{paren(bound)}"
-    type_text = v["type_text"] or v["type"]
-    make_text = f"make({type_text}, 0, {cap_text})"
-    fix = _fix(ctx, v, loop, make_text)
+    bound = loop.bound
+    times = bound if per_iter == 1 else f"{per_iter}*{paren(bound)}"
+    make_text = f"make({v.type_text or v.type}, 0, {times})"
+    fix = _fix(v, loop, make_text)
     if fix is None:
         return None
-    elems = per_iter * n
-    est = None
-    saving = ""
-    elem = v.get("elem")
-    if elem is not None:
-        before = slice_cost(ctx.go, elem, elems, 0)
-        after = slice_cost(ctx.go, elem, elems, elems)
-        if before and after:
-            est = Estimate(n=elems, go=ctx.go, before=before, after=after,
-                           note=f"n assumed with --assume-n" if assumed else "")
-            saved = before.allocations - after.allocations
-            copied = (before.bytes_copied or 0) - (after.bytes_copied or 0)
-            saving = (f" saves {saved} of {before.allocations} allocations and "
-                      f"{fmt_bytes(copied)} of copying at {_n_label(loop, n, assumed)}")
-    times = bound if per_iter == 1 else f"{per_iter}*{paren(bound)}"
-    msg = (f"this loop appends {times} times to {v['name']} ({v['type']}): "
+    est, saving = _estimate(ctx, v, per_iter * n, loop, n, assumed)
+    msg = (f"this loop appends {times} times to {v.name} ({v.type}): "
            f"{make_text}{saving or ' avoids the growth copies'}")
-    sites = [(s.file, s.line, s.col) for ap in appends for s in ctx.sites_at(ap["file"], ap["line"])
-             if s.expr.startswith("append") or (s.kind == "slice" and s.col == ap["col"])]
-    sites += [(s.file, s.line, s.col) for s in ctx.sites_at(v["file"], v["line"])
-              if s.kind == "slice"]
-    return Finding(rule=ID, file=first["file"], line=first["line"], col=first["col"],
-                   message=msg, package=pkg_path(v, ctx), function=v["function"], fix=fix,
-                   estimate=est, sites=sorted(set(sites)))
+    sites = [(s.file, s.line, s.col) for ap in appends for s in ctx.sites_at(ap.file, ap.line)
+             if s.expr.startswith("append") or (s.kind == "slice" and s.col == ap.col)]
+    sites += [(s.file, s.line, s.col) for s in ctx.sites_at(v.file, v.line) if s.kind == "slice"]
+    return Finding(rule=ID, file=first.file, line=first.line, col=first.col, message=msg,
+                   package=pkg.path, function=v.function, fix=fix, estimate=est,
+                   sites=sorted(set(sites)))
 
 
-def pkg_path(v, ctx):
-    for p in ctx.packages:
-        if v in p.get("vars", []):
-            return p["path"]
-    return ""
+def _elements_per_iteration(v: Var, loop: Loop, appends: list[Append]) -> int | None:
+    """Elements the appends add to v on every iteration of loop, or None if they do not all
+    run on every iteration with a fixed number of elements."""
+    per_iter = 0
+    for ap in appends:
+        if (ap.assigned is None or ap.assigned.key != v.key or not ap.every_iteration
+                or ap.spread or ap.loop != loop.id or ap.elements < 1):
+            return None
+        per_iter += ap.elements
+    return per_iter
 
 
-def _fix(ctx: Context, v: dict, loop: dict, make_text: str) -> Fix | None:
-    since = loop.get("bound_since") or {"line": 0, "col": 0}
-    stmt = v.get("stmt")
-    decl_pos = (stmt["line"], stmt["col"]) if stmt else (v["line"], v["col"])
-    nil_note = (f" ({v['name']} is then empty, not nil, when the loop does not run)"
-                if v["init"] == "nil" else "")
-    same_block = bool(v.get("block")) and v.get("block") == loop.get("block")
-    if stmt and same_block and (since["line"], since["col"]) < decl_pos:
-        op = ":=" if v["decl_kind"] == "define" or v["init"] == "nil" else "="
-        if v["decl_kind"] == "var" and v["init"] != "nil":
-            text = f"var {v['name']} = {make_text}"
+def _estimate(ctx: Context, v: Var, elems: int, loop: Loop, n: int, assumed: bool):
+    """The modeled cost of growing to elems elements against making them at once, and the
+    message's words for the saving ("" when the model cannot answer)."""
+    if v.elem is None:
+        return None, ""
+    before = slice_cost(ctx.go, v.elem, elems, 0)
+    after = slice_cost(ctx.go, v.elem, elems, elems)
+    if not before or not after:
+        return None, ""
+    est = Estimate(n=elems, go=ctx.go, before=before, after=after,
+                   note="n assumed with --assume-n" if assumed else "")
+    saved = before.allocations - after.allocations
+    copied = (before.bytes_copied or 0) - (after.bytes_copied or 0)
+    return est, (f" saves {saved} of {before.allocations} allocations and "
+                 f"{fmt_bytes(copied)} of copying at {_n_label(loop, n, assumed)}")
+
+
+def _fix(v: Var, loop: Loop, make_text: str) -> Fix | None:
+    since = loop.bound_since or Pos(0, 0)
+    stmt = v.stmt
+    decl_pos = (stmt.line, stmt.col) if stmt else (v.line, v.col)
+    nil_note = (f" ({v.name} is then empty, not nil, when the loop does not run)"
+                if v.init == "nil" else "")
+    same_block = bool(v.block) and v.block == loop.block
+    if stmt and same_block and (since.line, since.col) < decl_pos:
+        op = ":=" if v.decl_kind == "define" or v.init == "nil" else "="
+        if v.decl_kind == "var" and v.init != "nil":
+            text = f"var {v.name} = {make_text}"
         else:
-            text = f"{v['name']} {op} {make_text}"
-        return Fix(description=f"give {v['name']} its capacity where it is declared{nil_note}",
-                   replacement=text, file=v["file"], line=stmt["line"], col=stmt["col"],
-                   end_line=stmt["end_line"], end_col=stmt["end_col"])
+            text = f"{v.name} {op} {make_text}"
+        return Fix(description=f"give {v.name} its capacity where it is declared{nil_note}",
+                   replacement=text, file=v.file, line=stmt.line, col=stmt.col,
+                   end_line=stmt.end_line, end_col=stmt.end_col)
     # The bound is known only after the declaration, or the loop runs only on some paths:
     # size the slice just before the loop.
-    if (since["line"], since["col"]) >= (loop["line"], loop["col"]):
+    if (since.line, since.col) >= (loop.line, loop.col):
         return None
-    indent = loop.get("indent") or ""
-    return Fix(description=f"give {v['name']} its capacity just before the loop{nil_note}",
-               replacement=f"{indent}{v['name']} = {make_text}\n", file=loop["file"],
-               line=loop["line"], col=1, end_line=loop["line"], end_col=1)
+    return Fix(description=f"give {v.name} its capacity just before the loop{nil_note}",
+               replacement=f"{loop.indent}{v.name} = {make_text}\n", file=loop.file,
+               line=loop.line, col=1, end_line=loop.line, end_col=1)
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, check=check)
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"loops", "vars", "appends"}),
+            run=run)

@@ -1,0 +1,3 @@
+module factstest
+
+go 1.21
