@@ -28,12 +28,18 @@ class SiteEntry:
     cause: str
     ordinal: int = 1
     inlined_from: str = ""
+    context: str = ""  # digest of the source line: tells twins apart (fingerprint.context)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.package, self.function, self.expr, self.kind, self.cause,
+                self.inlined_from)
 
     def to_json(self) -> dict:
         return {"fingerprint": self.fingerprint, "package": self.package,
                 "function": self.function, "file": self.file, "expr": self.expr,
                 "kind": self.kind, "cause": self.cause, "ordinal": self.ordinal,
-                "inlined_from": self.inlined_from or None}
+                "inlined_from": self.inlined_from or None, "context": self.context}
 
     def sort_key(self) -> tuple:
         return (self.package, self.function, self.file, self.expr, self.ordinal,
@@ -49,11 +55,16 @@ class FindingEntry:
     file: str
     message: str  # the normalized message the fingerprint hashes
     ordinal: int = 1
+    context: str = ""
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.rule, self.package, self.function, self.message)
 
     def to_json(self) -> dict:
         return {"fingerprint": self.fingerprint, "rule": self.rule, "package": self.package,
                 "function": self.function, "file": self.file, "message": self.message,
-                "ordinal": self.ordinal}
+                "ordinal": self.ordinal, "context": self.context}
 
     def sort_key(self) -> tuple:
         return (self.package, self.function, self.rule, self.file, self.message, self.ordinal,
@@ -101,9 +112,11 @@ class Baseline:
         try:
             sites = [SiteEntry(e["fingerprint"], e["package"], e["function"], e["file"],
                                e["expr"], e["kind"], e["cause"], int(e.get("ordinal", 1)),
-                               e.get("inlined_from") or "") for e in doc["sites"]]
+                               e.get("inlined_from") or "", e.get("context") or "")
+                     for e in doc["sites"]]
             findings = [FindingEntry(e["fingerprint"], e["rule"], e["package"], e["function"],
-                                     e["file"], e["message"], int(e.get("ordinal", 1)))
+                                     e["file"], e["message"], int(e.get("ordinal", 1)),
+                                     e.get("context") or "")
                         for e in doc["findings"]]
             packages = [str(p) for p in doc["packages"]]
             rules = doc.get("rules")
@@ -116,21 +129,33 @@ class Baseline:
                    source)
 
 
-def site_entries(sites) -> list[SiteEntry]:
-    """Entries of heap ``sites`` (fingerprints with ordinals among them)."""
+    def previous(self, kind: str) -> fp.Previous:
+        """Its twins by key, for fingerprinting a later scan against it."""
+        out: fp.Previous = {}
+        for e in self.sites if kind == "site" else self.findings:
+            out.setdefault(e.key, []).append((e.ordinal, e.context))
+        return out
+
+
+def site_entries(sites, contexts: list[str]) -> list[SiteEntry]:
+    """Entries of heap ``sites`` (fingerprints with ordinals among them); ``contexts`` are
+    the digests of their source lines."""
     out = []
-    for site, (print_, ordinal) in zip(sites, fp.site_fingerprints(sites)):
-        out.append(SiteEntry(print_, site.package, site.function, site.file,
-                             fp.normalize_expr(site.expr), site.kind, site.cause or "other",
-                             ordinal, getattr(site, "inlined_from", "") or ""))
+    for site, context, (print_, ordinal) in zip(sites, contexts,
+                                                fp.site_fingerprints(sites, contexts)):
+        package, function, expr, kind, cause, inlined_from = fp.site_key(site)
+        out.append(SiteEntry(print_, package, function, site.file, expr, kind, cause, ordinal,
+                             inlined_from, context))
     return out
 
 
-def finding_entries(findings) -> list[FindingEntry]:
+def finding_entries(findings, contexts: list[str]) -> list[FindingEntry]:
     out = []
-    for f, (print_, ordinal) in zip(findings, fp.finding_fingerprints(findings)):
-        out.append(FindingEntry(print_, f.rule, f.package or "", f.function or "", f.file,
-                                fp.normalize_message(f.message), ordinal))
+    for f, context, (print_, ordinal) in zip(findings, contexts,
+                                             fp.finding_fingerprints(findings, contexts)):
+        rule, package, function, message = fp.finding_key(f)
+        out.append(FindingEntry(print_, rule, package, function, f.file, message, ordinal,
+                                context))
     return out
 
 

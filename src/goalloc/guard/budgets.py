@@ -96,7 +96,7 @@ class BenchBudgetResult:
     def spread(self) -> str:
         s = self.measured.summaries[self.unit]
         if math.isinf(s.lo) or math.isinf(s.hi):
-            return f"n={s.n}, too few runs for a {s.confidence:.0%} interval"
+            return f"n={s.n}, too few runs for a {stats.CONFIDENCE:.0%} interval"
         return f"{s.confidence:.0%} CI {_num(s.lo)}..{_num(s.hi)}, n={s.n}"
 
     def describe(self) -> str:

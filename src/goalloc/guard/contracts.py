@@ -80,23 +80,21 @@ def parse(file: str, text: str) -> list[Contract]:
             contract.names = tuple(n.strip() for n in names.split(",") if n.strip())
             contract.reason = reason.strip()
             if not contract.names:
-                contract.problem = "//goalloc:ignore needs CAUSE-or-RULE[,...] and a reason"
+                contract.problem = "needs CAUSE-or-RULE[,...] and a reason"
             elif not contract.reason:
-                contract.problem = (f"//goalloc:ignore {','.join(contract.names)} needs a reason "
-                                    "after the names")
+                contract.problem = "needs a reason after the names"
         elif verb == "noalloc":
             func = documented.get(comment.line)
             if func is None:
-                contract.problem = "//goalloc:noalloc belongs in a function's doc comment"
+                contract.problem = "belongs in a function's doc comment"
             elif not func.body_start:
-                contract.problem = f"//goalloc:noalloc on {func.name}, which has no body"
+                contract.problem = f"{func.name} has no body"
             else:
                 contract.function = func.name
                 contract.target_line = func.line
                 contract.body = (func.body_start, func.body_end)
         elif verb != "noescape":
-            contract.problem = (f"unknown directive //goalloc:{verb} "
-                                f"(known: {', '.join('//goalloc:' + v for v in VERBS)})")
+            contract.problem = f"unknown directive (known: {', '.join(VERBS)})"
         out.append(contract)
     return out
 
@@ -155,7 +153,7 @@ def _judge_one(c: Contract, index: SiteIndex, causes, rules) -> ContractResult:
     unknown = [n for n in c.names if n != "all" and n not in causes and n not in rules]
     if unknown:
         return ContractResult(c, "malformed",
-                              f"//goalloc:ignore {', '.join(unknown)}: neither a cause nor a rule")
+                              f"{', '.join(unknown)}: neither a cause nor a rule")
     named_causes = [n for n in c.names if n in causes]
     if not named_causes:
         # Rule findings are dropped before the gate sees them (goalloc.rules), so whether a

@@ -40,7 +40,7 @@ def normalize_message(message: str) -> str:
 
 def site_key(site) -> tuple[str, ...]:
     return (site.package, site.function, normalize_expr(site.expr), site.kind,
-            site.cause or "", getattr(site, "inlined_from", "") or "")
+            site.cause or "other", getattr(site, "inlined_from", "") or "")
 
 
 def finding_key(finding) -> tuple[str, ...]:
@@ -53,24 +53,66 @@ def digest(kind: str, key: tuple[str, ...], ordinal: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _with_ordinals(items, key_of, kind: str) -> list[tuple[str, int]]:
-    """(fingerprint, ordinal) for each item, in the items' order."""
-    order = sorted(range(len(items)),
-                   key=lambda i: (items[i].file, items[i].line, items[i].col))
-    seen: dict[tuple, int] = {}
-    out: list[tuple[str, int] | None] = [None] * len(items)
-    for i in order:
-        key = key_of(items[i])
-        seen[key] = seen.get(key, 0) + 1
-        out[i] = (digest(kind, key, seen[key]), seen[key])
-    return out  # type: ignore[return-value]
+def context(line_text: str) -> str:
+    """A short digest of a site's source line (spaces collapsed). Not part of the
+    fingerprint: it tells which of several twins is the one that was added or removed."""
+    text = _SPACE.sub(" ", line_text or "").strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8] if text else ""
 
 
-def site_fingerprints(sites) -> list[tuple[str, int]]:
+Previous = dict  # key -> [(ordinal, context)] of a baseline's twins
+
+
+def _assign(items, key_of, kind: str, contexts: list[str] | None,
+            previous: Previous | None) -> list[tuple[str, int]]:
+    """(fingerprint, ordinal) for each item, in the items' order.
+
+    Twins are numbered in source order. Against a baseline (``previous``) a twin keeps the
+    ordinal of the baseline twin on a line that reads the same, then of any baseline twin
+    left, in order; only the twins left over get new ordinals. So a twin added above an old
+    one is the new one, not the old one pushed down."""
+    contexts = contexts or [""] * len(items)
+    groups: dict[tuple, list[int]] = {}
+    for i in sorted(range(len(items)), key=lambda i: (items[i].file, items[i].line,
+                                                     items[i].col)):
+        groups.setdefault(key_of(items[i]), []).append(i)
+    out: list = [None] * len(items)
+    for key, members in groups.items():
+        for i, ordinal in _ordinals(members, contexts, (previous or {}).get(key, [])).items():
+            out[i] = (digest(kind, key, ordinal), ordinal)
+    return out
+
+
+def _ordinals(members: list[int], contexts: list[str], before: list[tuple[int, str]]
+              ) -> dict[int, int]:
+    if not before:
+        return {i: n for n, i in enumerate(members, 1)}
+    free = sorted(before)
+    taken: dict[int, int] = {}
+    for i in members:  # the same line text first
+        match = next((b for b in free if b[1] and b[1] == contexts[i]), None)
+        if match is not None:
+            taken[i] = match[0]
+            free.remove(match)
+    for i in members:  # then whatever is left, in order
+        if i not in taken and free:
+            taken[i] = free.pop(0)[0]
+    next_ordinal = max([o for o, _ in before] + list(taken.values())) + 1
+    for i in members:
+        if i not in taken:
+            taken[i] = next_ordinal
+            next_ordinal += 1
+    return taken
+
+
+def site_fingerprints(sites, contexts: list[str] | None = None,
+                      previous: Previous | None = None) -> list[tuple[str, int]]:
     """(fingerprint, ordinal) of each site; ordinals count twins among ``sites`` (pass every
-    heap site of the packages concerned, before any filtering by what is allowed)."""
-    return _with_ordinals(list(sites), site_key, "site")
+    heap site of the packages concerned, before any filtering by what is allowed), matched
+    to the ``previous`` baseline's twins when given."""
+    return _assign(list(sites), site_key, "site", contexts, previous)
 
 
-def finding_fingerprints(findings) -> list[tuple[str, int]]:
-    return _with_ordinals(list(findings), finding_key, "finding")
+def finding_fingerprints(findings, contexts: list[str] | None = None,
+                         previous: Previous | None = None) -> list[tuple[str, int]]:
+    return _assign(list(findings), finding_key, "finding", contexts, previous)

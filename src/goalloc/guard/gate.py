@@ -122,16 +122,17 @@ class CheckReport:
         }
 
 
-def evaluate(report: CheckReport, heap_sites: list, findings: list, baseline: Baseline,
-             policy: Policy, contracts: list[ContractResult], rules_ran: list[str] | None
-             ) -> CheckReport:
-    """Fill ``report`` with the verdict on the scan's ``heap_sites`` and ``findings`` (every
-    one of the scanned packages: scope is applied here, after fingerprinting)."""
+def evaluate(report: CheckReport, current, baseline: Baseline, policy: Policy) -> CheckReport:
+    """Fill ``report`` with the verdict on ``current`` (goalloc.app.guard.Current: heap sites,
+    findings and the digests of their lines, of every scanned package: scope is applied here,
+    after fingerprinting) against ``baseline``."""
     compiled = set(report.packages) - set(report.failed_packages)
     known_sites = {e.fingerprint for e in baseline.sites}
-    ignores = [c.contract for c in contracts if c.contract.verb == "ignore"]
+    ignores = [c.contract for c in current.contracts if c.contract.verb == "ignore"]
     current_sites = set()
-    for site, (print_, _) in zip(heap_sites, fp.site_fingerprints(heap_sites)):
+    prints = fp.site_fingerprints(current.heap_sites, current.site_contexts,
+                                  baseline.previous("site"))
+    for site, (print_, _) in zip(current.heap_sites, prints):
         current_sites.add(print_)
         if not policy.scope.contains(site.package):
             continue
@@ -141,10 +142,12 @@ def evaluate(report: CheckReport, heap_sites: list, findings: list, baseline: Ba
                       and policy.fail.site_fails(site))
         report.sites.append(item)
 
-    tracked = set(baseline.rules or ()) & set(rules_ran or ())
+    tracked = set(baseline.rules or ()) & set(current.rules_ran or ())
     known_findings = {e.fingerprint for e in baseline.findings}
     current_findings = set()
-    for f, (print_, _) in zip(findings, fp.finding_fingerprints(findings)):
+    prints = fp.finding_fingerprints(current.findings, current.finding_contexts,
+                                     baseline.previous("finding"))
+    for f, (print_, _) in zip(current.findings, prints):
         current_findings.add(print_)
         if not policy.scope.contains(f.package or ""):
             continue
@@ -162,8 +165,8 @@ def evaluate(report: CheckReport, heap_sites: list, findings: list, baseline: Ba
     report.absent_findings = [e for e in baseline.findings if e.package in compiled
                               and e.rule in tracked and policy.scope.contains(e.package)
                               and e.fingerprint not in current_findings]
-    report.contracts = contracts
-    in_scope = [s for s in heap_sites if policy.scope.contains(s.package)]
+    report.contracts = list(current.contracts)
+    in_scope = [s for s in current.heap_sites if policy.scope.contains(s.package)]
     report.budgets, unmatched = judge_site_budgets(
         policy.site_budgets, in_scope, [p for p in compiled if policy.scope.contains(p)])
     if report.shard is None:  # a shard sees part of the packages: it cannot tell
