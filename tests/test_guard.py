@@ -405,3 +405,22 @@ def test_unresolved_conflicts_stop_new_from_rev(repo, capsys):
     subprocess.run(["git", "merge", "-q", "other"], cwd=repo, capture_output=True)
     code, _, err = run(capsys, "check", "-C", str(repo), "--new-from-rev", "HEAD")
     assert code == 2 and "unresolved conflicts (shop/order.go)" in err
+
+
+def test_compile_errors_exit_3_and_do_not_count_as_gone(repo, capsys, tmp_path):
+    (repo / "tally").mkdir()
+    (repo / "tally" / "tally.go").write_text(
+        "package tally\n\nfunc Keys(n int) []int { return make([]int, n) }\n")
+    assert run(capsys, "baseline", "-C", str(repo))[0] == 0
+    edit(repo / ORDER, "func OrderIDs(", "func OrderIDs(broken ")
+    out_path = tmp_path / "check.json"
+    code, _, err = run(capsys, "check", "-C", str(repo), "--format", "json", "-o", str(out_path))
+    assert code == 3 and "package(s) do not compile" in err
+    doc = json.loads(out_path.read_text())
+    assert doc["failed_packages"] == ["example.com/shop/shop"]
+    assert doc["errors"] and doc["errors"][0]["file"] == ORDER
+    assert doc["summary"]["absent_sites"] == 0  # not gone: not compiled
+    assert [i["site"]["package"] for i in doc["sites"]] == ["example.com/shop/tally"]
+    assert doc["summary"]["unchanged_sites"] == 1  # what compiled is still checked
+    code, out, err = run(capsys, "merge", str(out_path), "--format", "text")
+    assert code == 3 and f"{ORDER}:" in out

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 
-from goalloc.app.scan import RuleSelection, ScanOptions, ScanResult, scan_module
+from goalloc.app.scan import CompileError, ScanOptions, ScanResult, scan_module
 from goalloc.collect import compiler as collect
 from goalloc.errors import GoallocError, InputError
 from goalloc.fsutil import read_text
@@ -30,12 +30,7 @@ DEFAULT_BASELINE = os.path.join(".goalloc", "baseline.json")
 
 
 @dataclass
-class GuardOptions:
-    directory: str = "."
-    patterns: list[str] = field(default_factory=lambda: ["./..."])
-    tags: str | None = None
-    use_cache: bool = True
-    rules: RuleSelection = field(default_factory=RuleSelection)
+class GuardOptions(ScanOptions):
     config: str | None = None  # the policy file; None: goalloc.toml next to go.mod, if any
     shard: Shard | None = None
 
@@ -292,8 +287,7 @@ def check(options: CheckOptions, progress=None, warn=None) -> gate.CheckReport:
                               current.patterns, str(options.shard) if options.shard else None,
                               list(current.packages), list(current.failed_packages),
                               policy=policy.path)
-    report.errors = [gate.BuildError(e.package, e.message, e.file, e.line, e.col)
-                     for e in current.errors]
+    report.errors = list(current.errors)
     report.warnings += _comparability(baseline, current)
     return gate.evaluate(report, current, baseline, policy)
 
@@ -345,7 +339,20 @@ def merge_documents(paths: list[str]) -> tuple[str, object]:
         if doc.get("schema_version") != SCHEMA_VERSION:
             raise InputError(f"{path}: check report schema_version {doc.get('schema_version')!r},"
                              f" this goalloc reads {SCHEMA_VERSION}")
-    return "check", gate.merge([gate.from_json(d, p) for p, d in docs], [p for p, _ in docs])
+    reports = []
+    for path, doc in docs:
+        report = gate.from_json(doc, path)
+        report.errors = [_compile_error(e, path) for e in doc.get("errors") or []]
+        reports.append(report)
+    return "check", gate.merge(reports, [p for p, _ in docs])
+
+
+def _compile_error(d, source: str) -> CompileError:
+    try:
+        return CompileError(d["package"], d["message"], d.get("file") or "", d.get("line") or 0,
+                            d.get("col") or 0)
+    except (KeyError, TypeError):
+        raise InputError(f"{source}: an entry of errors is not a compile error") from None
 
 
 # --- a git revision as the baseline ----------------------------------------------------------

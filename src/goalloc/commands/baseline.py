@@ -7,7 +7,7 @@ import os
 import sys
 
 from goalloc.commands import options
-from goalloc.commands.check import add_guard_options, guard_options, warn
+from goalloc.commands.check import add_guard_options, guard_options, say_compile_errors, warn
 from goalloc.errors import EXIT_COMPILE, EXIT_OK
 
 EPILOG = """\
@@ -47,10 +47,8 @@ def run(args) -> int:
     options.check_output(args)
     outcome = make_baseline(opts, args.output, progress=options.progress_for(args), warn=warn)
     if outcome.errors:
-        first = outcome.errors[0]
-        where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
-        print(f"goalloc: error: {len(outcome.errors)} compile error(s), first: {where}"
-              f"{first.message}; no baseline written", file=sys.stderr)
+        say_compile_errors(outcome.errors, len({e.package for e in outcome.errors}),
+                           "; no baseline written")
         return EXIT_COMPILE
     if args.output is None:  # the default place may not exist yet
         os.makedirs(os.path.dirname(os.path.abspath(outcome.path)), exist_ok=True)

@@ -113,12 +113,16 @@ def write_reports(report, fmt: str, output: str | None, extra: list[tuple[str, s
         write_output(render(report, extra_fmt, Terminal.for_output(path)), path)
 
 
+def say_compile_errors(errors: list, packages: int, then: str = "") -> None:
+    first = errors[0]
+    where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
+    print(f"goalloc: error: {packages} package(s) do not compile, first: {where}"
+          f"{first.message}{then}", file=sys.stderr)
+
+
 def exit_code(report) -> int:
     if report.errors:
-        first = report.errors[0]
-        where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
-        print(f"goalloc: error: {len(report.failed_packages)} package(s) do not compile, "
-              f"first: {where}{first.message}", file=sys.stderr)
+        say_compile_errors(report.errors, len(report.failed_packages))
         return EXIT_COMPILE
     return EXIT_OK if report.passed else EXIT_POLICY
 

@@ -44,19 +44,6 @@ class GateItem:
 
 
 @dataclass
-class BuildError:
-    package: str
-    message: str
-    file: str = ""
-    line: int = 0
-    col: int = 0
-
-    def to_json(self) -> dict:
-        return {"package": self.package, "file": self.file or None, "line": self.line or None,
-                "col": self.col or None, "message": self.message}
-
-
-@dataclass
 class CheckReport:
     """Everything one check found; reporters render it, shards merge it."""
 
@@ -73,7 +60,7 @@ class CheckReport:
     absent_findings: list[FindingEntry] = field(default_factory=list)
     contracts: list[ContractResult] = field(default_factory=list)
     budgets: list[SiteBudgetResult] = field(default_factory=list)
-    errors: list[BuildError] = field(default_factory=list)
+    errors: list = field(default_factory=list)  # compile errors (app.scan.CompileError)
     warnings: list[str] = field(default_factory=list)
     policy: str | None = None  # the policy file, when there was one
 
@@ -288,9 +275,7 @@ def from_json(doc: dict, source: str) -> CheckReport:
              for e in absent.get("sites", [])],
             [FindingEntry(**e) for e in absent.get("findings", [])],
             [contract(d) for d in doc.get("contracts") or []],
-            [budget(d) for d in doc.get("budgets") or []],
-            [BuildError(e["package"], e["message"], e.get("file") or "", e.get("line") or 0,
-                        e.get("col") or 0) for e in doc.get("errors") or []],
+            [budget(d) for d in doc.get("budgets") or []], [],  # errors: the caller's type
             list(doc.get("warnings") or []), doc.get("policy"))
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{source} is not a goalloc check report: an entry lacks or "

@@ -119,20 +119,17 @@ _ENDS_STATEMENT = {")", "]", "}"}
 def _functions(tokens: list[_Token], comments: list[Comment]) -> list[FuncDecl]:
     doc_lines = {c.line: c for c in comments if c.own_line and not c.block}
     out = []
-    depth = 0
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         if tok.kind == "punct" and tok.value in "([{":
-            depth += 1
-        elif tok.kind == "punct" and tok.value in ")]}":
-            depth = max(0, depth - 1)
-        elif depth == 0 and tok.kind == "ident" and tok.value == "func":
+            i = _skip_balanced(tokens, i)  # declarations are at the top level only
+        elif tok.kind == "ident" and tok.value == "func":
             decl, i = _function(tokens, i, doc_lines)
             if decl is not None:
                 out.append(decl)
-            continue
-        i += 1
+        else:
+            i += 1
     return out
 
 

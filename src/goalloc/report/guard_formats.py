@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "codeclimate")
@@ -37,6 +38,12 @@ def _sarif(report) -> str:
     return sarif.render(run, [i.subject for i in report.sites], marks_for(report, absent))
 
 
+_RENDERERS = {  # format -> module with render(report)
+    "github": "goalloc.report.guard_github", "markdown": "goalloc.report.guard_markdown",
+    "junit": "goalloc.report.guard_junit", "codeclimate": "goalloc.report.guard_codeclimate",
+}
+
+
 def render(report, fmt: str, term=None) -> str:
     if fmt == "json":
         from goalloc.report.guard_json import render_check
@@ -44,24 +51,8 @@ def render(report, fmt: str, term=None) -> str:
         return render_check(report)
     if fmt == "sarif":
         return _sarif(report)
-    if fmt == "github":
-        from goalloc.report.guard_github import render as github
-
-        return github(report)
-    if fmt == "markdown":
-        from goalloc.report.guard_markdown import render as markdown
-
-        return markdown(report)
-    if fmt == "junit":
-        from goalloc.report.guard_junit import render as junit
-
-        return junit(report)
-    if fmt == "codeclimate":
-        from goalloc.report.guard_codeclimate import render as codeclimate
-
-        return codeclimate(report)
     if fmt == "text":
         from goalloc.report.guard_text import render as text
 
         return text(report, term)
-    raise ValueError(f"unknown check format {fmt!r}")
+    return importlib.import_module(_RENDERERS[fmt]).render(report)
