@@ -288,12 +288,15 @@ def check(options: CheckOptions, progress=None, warn=None) -> gate.CheckReport:
                               list(current.packages), list(current.failed_packages),
                               policy=policy.path)
     report.errors = list(current.errors)
-    report.warnings += _comparability(baseline, current)
+    report.warnings += _comparability(baseline, current, options.shard)
     return gate.evaluate(report, current, baseline, policy)
 
 
-def _comparability(baseline: Baseline, current: Current) -> list[str]:
+def _comparability(baseline: Baseline, current: Current, shard: Shard | None) -> list[str]:
     out = []
+    if baseline.shard and baseline.shard != (str(shard) if shard else None):
+        out.append(f"the baseline covers shard {baseline.shard} only: sites of other packages "
+                   "count as new (merge the shards' baselines with goalloc merge)")
     theirs = (baseline.go or {}).get("version")
     if theirs and current.go.version and theirs != current.go.version:
         out.append(f"the baseline was made with {theirs}, this scan with {current.go.version}: "

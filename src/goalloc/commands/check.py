@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from goalloc.commands import options
-from goalloc.errors import EXIT_COMPILE, EXIT_OK, EXIT_POLICY, UsageError
+from goalloc.errors import EXIT_COMPILE, EXIT_OK, EXIT_POLICY, GoallocError, UsageError
 
 EPILOG = """\
 what fails (exit 1):
@@ -32,8 +32,9 @@ examples:
 
 
 def add_guard_options(p) -> None:
-    """What baseline and check share: the module, tags, rules, policy and shard."""
-    options.add_module(p)
+    """What baseline and check share: the module, tags, rules, policy and shard. No
+    --example: a baseline belongs next to the module's go.mod, not inside goalloc."""
+    options.add_module(p, example=False)
     options.add_tags(p)
     p.add_argument("--config", metavar="FILE",
                    help="the policy file (default: goalloc.toml next to go.mod, if any)")
@@ -150,7 +151,11 @@ def scan_contracts(result, tags: str | None) -> bool:
     from goalloc.app.guard import scan_contracts as judge
     from goalloc.report.guard_text import contract_line
 
-    results = judge(result, tags)
+    try:
+        results = judge(result, tags)
+    except GoallocError as exc:  # the scan's report stands; say why contracts were not read
+        warn(f"in-code contracts not checked: {exc}")
+        return False
     for c in results:
         if c.status != "ok":
             kind = "error" if c.fails else "warning"
