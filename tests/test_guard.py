@@ -424,3 +424,17 @@ def test_compile_errors_exit_3_and_do_not_count_as_gone(repo, capsys, tmp_path):
     assert doc["summary"]["unchanged_sites"] == 1  # what compiled is still checked
     code, out, err = run(capsys, "merge", str(out_path), "--format", "text")
     assert code == 3 and f"{ORDER}:" in out
+
+
+def test_new_from_rev_cleans_up_when_the_module_is_not_at_the_revision(repo, capsys):
+    import tempfile
+
+    sub = repo / "newmod"
+    sub.mkdir()
+    (sub / "go.mod").write_text("module example.com/newmod\n\ngo 1.21\n")
+    (sub / "a.go").write_text("package newmod\n\nfunc F(n int) []int { return make([]int, n) }\n")
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("goalloc-rev-*")}
+    code, _, err = run(capsys, "check", "-C", str(sub), "--new-from-rev", "HEAD")
+    assert code == 2 and "newmod does not exist at HEAD" in err
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("goalloc-rev-*")} == before
+    assert git(repo, "worktree", "list").count("\n") == 1

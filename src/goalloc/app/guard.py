@@ -283,6 +283,9 @@ def check(options: CheckOptions, progress=None, warn=None) -> gate.CheckReport:
     current = scan_current(options, progress, warn)
     if options.new_from_rev:
         baseline = baseline_of_revision(options, revision, policy, progress, warn)
+    if not options.new_from_rev and current.module_root:
+        inside = os.path.relpath(os.path.abspath(source), current.module_root)
+        source = source if inside.startswith("..") else inside  # the same on every runner
     report = gate.CheckReport(source, current.go.to_json(), current.module_root,
                               current.patterns, str(options.shard) if options.shard else None,
                               list(current.packages), list(current.failed_packages),
