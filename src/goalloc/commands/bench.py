@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from goalloc.commands import options
+from goalloc.commands import bench_budget, options
 from goalloc.errors import EXIT_OK, UsageError
 
 RUN_EPILOG = """\
@@ -81,6 +81,7 @@ def register(subparsers) -> None:
     options.add_format(r)
     options.add_output(r)
     options.add_progress(r)
+    bench_budget.add_options(r)  # allocation budgets: docs/guard.md
     r.set_defaults(func=run_command)
 
     c = options.add_parser(sub, "compare", help="compare two result files like benchstat",
@@ -168,6 +169,7 @@ def run_command(args) -> int:
     _check_save(args.save)
     options.check_output(args)
     directory, _ = options.resolve_module(args)
+    budgets = bench_budget.load(args, directory)
     opts = BenchOptions(directory, args.packages or None, bench=args.bench, count=args.count,
                         benchtime=args.benchtime, save=args.save,
                         memprofile_dir=args.memprofile_dir, memprofile=not args.no_memprofile,
@@ -183,7 +185,7 @@ def run_command(args) -> int:
         print(f"goalloc: error: {exc}", file=sys.stderr)
         return exc.exit_code
     _report_run(args, run)
-    return EXIT_OK
+    return bench_budget.apply(args, run, budgets)
 
 
 def _report_run(args, run) -> None:

@@ -138,8 +138,10 @@ def run(args) -> int:
         print(f"goalloc: error: {len(result.failed_packages)} package(s) do not compile, "
               f"first: {where}{first.message}", file=sys.stderr)
         return EXIT_COMPILE
+    from goalloc.commands.check import scan_contracts  # in-code contracts: docs/guard.md
+    contracts_broken = scan_contracts(result, args.tags)
     matches = check_policy(fail_on, sites, result.findings)
-    if matches:
+    if matches or contracts_broken:
         report_policy(matches)
         return EXIT_POLICY
     if result.rules_error is not None:

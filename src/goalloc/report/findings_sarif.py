@@ -67,3 +67,11 @@ def sarif_result(f: Finding) -> dict:
 
 def sarif_results(findings: list[Finding]) -> list[dict]:
     return [sarif_result(f) for f in findings]
+
+
+def mark_baseline(res: dict, fingerprint: str, state: str | None = None) -> None:
+    """The gate's fingerprint (docs/guard.md) and, from a check, the result's baselineState
+    (new, unchanged or absent)."""
+    res.setdefault("partialFingerprints", {})["goallocGuard/v1"] = fingerprint
+    if state:
+        res["baselineState"] = state

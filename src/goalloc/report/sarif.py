@@ -46,7 +46,12 @@ def _site_rules() -> list[dict]:
     } for cause, doc in CAUSE_DOCS.items()]
 
 
-def render(result, sites) -> str:
+def render(result, sites, guard=None) -> str:
+    """``guard`` (report.guard_sarif.GuardMarks) adds the gate's fingerprint, baselineState
+    and level to each result and the absent ones; scan gets fingerprints alone."""
+    from goalloc.report.guard_sarif import GuardMarks
+
+    guard = guard or GuardMarks.fingerprints_only(sites, result.findings)
     rules = _site_rules()
     finding_rules = []
     if result.findings:
@@ -78,6 +83,7 @@ def render(result, sites) -> str:
             "properties": {"kind": s.kind, "expr": s.expr, "function": s.function,
                            "package": s.package},
         }
+        guard.mark(res, s)
         if s.flow:
             res["codeFlows"] = [{"threadFlows": [{"locations": [
                 {"location": _location(st.file, st.line, st.col,
@@ -92,7 +98,9 @@ def render(result, sites) -> str:
             res["ruleIndex"] = rule_index[f.rule]
             res["partialFingerprints"] = {"goallocFinding/v1": _fingerprint(
                 [f.rule, f.file, f.function or "", f.message.split(":")[0]])}
+            guard.mark(res, f)
             results.append(res)
+    results += guard.absent_results()
     run = {
         "tool": {"driver": {"name": "goalloc", "version": __version__,
                             "semanticVersion": __version__, "informationUri": INFO_URI,

@@ -1,0 +1,48 @@
+"""Sites and findings read back from a JSON report (``Site.to_json``, ``Finding.to_json``), so
+that shard reports can be merged and rendered in any format as if they had just been made."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from goalloc.escape.model import FlowStep, Position, Site
+from goalloc.rules.base import Cost, Estimate, Finding, Fix
+
+_SITE_FIELDS = {f.name for f in fields(Site)}
+_FLOW_FIELDS = {f.name for f in fields(FlowStep)}
+
+
+def site_from_json(d: dict) -> Site:
+    """A Site from its JSON; keys this Site does not have are left out, fields the JSON
+    lacks keep their defaults (documents of other goalloc versions read back)."""
+    values = {k: v for k, v in d.items() if k in _SITE_FIELDS}
+    values["flow"] = [FlowStep(**{k: v for k, v in st.items() if k in _FLOW_FIELDS})
+                      for st in d.get("flow") or []]
+    origin = d.get("origin")
+    values["origin"] = Position(origin["file"], origin["line"], origin["col"]) if origin else None
+    for key in ("inlined_from", "explanation", "suggestion", "diagnostic", "note"):
+        if values.get(key) is None and key in values:
+            values[key] = ""
+    return Site(**values)
+
+
+def _cost(d: dict | None) -> Cost | None:
+    if not d:
+        return None
+    return Cost(d["allocations"], d["bytes"], d.get("bytes_copied"))
+
+
+def finding_from_json(d: dict) -> Finding:
+    fix = None
+    if d.get("fix"):
+        rng = d["fix"].get("range") or {}
+        fix = Fix(d["fix"]["description"], d["fix"].get("replacement", ""), rng.get("file", ""),
+                  rng.get("line"), rng.get("col"), rng.get("end_line"), rng.get("end_col"))
+    est = None
+    if d.get("estimate"):
+        e = d["estimate"]
+        est = Estimate(e["n"], _cost(e["before"]), _cost(e.get("after")), e.get("go", ""),
+                       e.get("note", ""))
+    return Finding(d["rule"], d["file"], d["line"], d["col"], d["message"],
+                   d.get("package", ""), d.get("function", ""), fix, est,
+                   [(s["file"], s["line"], s["col"]) for s in d.get("sites") or []])
