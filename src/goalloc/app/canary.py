@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from goalloc.app.watch import Event, Poller, WatchOptions, escape_sites_for, make_states
+from goalloc.app.watch import Event, Poller, WatchOptions, escape_sites_for
 from goalloc.collect import http_poll
 from goalloc.errors import GoallocError
 from goalloc.goinfo import GoInfo
@@ -54,19 +54,20 @@ def canary(options: CanaryOptions, on_event=None, progress=None) -> CanaryRun:
     """Sample both services and compare them. Raises GoallocError when a URL is bad or a
     service never answered: without its windows there is nothing to judge."""
     emit = on_event or (lambda event: None)
-    states = make_states([options.base, options.canary])
-    for st in states:
-        if st.target is None:
-            raise GoallocError(st.error)
-    if states[0].url == states[1].url:
-        raise GoallocError(f"the baseline and the canary are the same service ({states[0].url})")
+    targets = []
+    for spec in (options.base, options.canary):
+        try:
+            targets.append(http_poll.parse_target(spec))
+        except http_poll.FetchError as exc:
+            raise GoallocError(str(exc)) from None
+    if targets[0].url == targets[1].url:
+        raise GoallocError(f"the baseline and the canary are the same service ({targets[0].url})")
     watch_opts = WatchOptions(targets=[], interval=options.interval, force_gc=options.force_gc,
                               source=options.source, link_scan=options.link_scan,
                               http=options.http, use_cache=options.use_cache)
     escape, go = escape_sites_for(watch_opts, progress, emit)
     poller = Poller(watch_opts, escape)
-    sides = [Side(st.name, st.url) for st in states]
-    targets = [st.target for st in states]
+    sides = [Side(t.name, t.url) for t in targets]
     previous: list = [None, None]
     windows: list[list] = [[], []]
     info: dict = {}

@@ -273,7 +273,8 @@ def fetch_memstats(target: Target, settings: HttpSettings) -> MemStats:
             total_alloc=int(mem["TotalAlloc"]), mallocs=int(mem["Mallocs"]),
             num_gc=num_gc, gc_cpu_fraction=float(mem.get("GCCPUFraction", 0.0)),
             next_gc=int(mem.get("NextGC", 0)), pause_total_ns=int(mem.get("PauseTotalNs", 0)),
-            gc_ends_ns=tuple(sorted(t for t in ends if t > 0)))
+            gc_ends_ns=tuple(sorted(t for t in ends if t > 0)),
+            num_forced_gc=int(mem.get("NumForcedGC", 0)))
     except (KeyError, TypeError, ValueError):
         raise FetchError(f"{where}: memstats lacks HeapAlloc, TotalAlloc, Mallocs or NumGC") \
             from None

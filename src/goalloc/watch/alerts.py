@@ -22,14 +22,10 @@ from collections import deque
 from statistics import median
 
 from goalloc.units import short_bytes
-from goalloc.watch.model import Alert, Interval, SiteInfo, SiteKey, Thresholds
+from goalloc.watch.model import MIN_SAMPLES, Alert, Interval, SiteInfo, SiteKey, Thresholds
 
 MAP_KINDS = ("map-make", "map-growth")
 MIN_BASELINE_INTERVALS = 3
-# A site is judged on a rate only when its interval holds this many profile samples' worth of
-# bytes: one sample of small objects is scaled to thousands of them (runtime.MemProfileRate),
-# and a count from n samples is off by about 1/sqrt(n).
-MIN_SAMPLES = 8
 
 
 class AlertEngine:

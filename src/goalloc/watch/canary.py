@@ -11,13 +11,25 @@ be paired or of one length (a poll that brought no new counts adds no window). A
   correction for the number of rows compared: with dozens of sites, one of them would
   otherwise "differ" by chance in most runs);
 * ``improvement``: the same, downwards;
-* ``inconclusive``: above the threshold, but without that evidence;
+* ``inconclusive``: an allocation rate above the threshold, but without that evidence (GC
+  cycles and the live heap, which follow from the rates and move in a few coarse steps per
+  window, are never inconclusive: they regress on evidence or are the same);
 * ``same``: otherwise.
 
-Sites quieter than ``min_objects_per_second`` in both services are not compared: their few
-sampled allocations say nothing. The verdict is ``regression`` when a row regressed,
-``inconclusive`` when a row is inconclusive or there are too few windows for any difference to
-reach significance, ``pass`` otherwise.
+Some rows are not judged, because their numbers cannot tell:
+
+* sites quieter than ``min_objects_per_second`` in both services;
+* sites with too few profile samples over the run (in both services) for a change of
+  ``threshold`` to stand out of the sampling noise (:func:`samples_needed`: about 700 at 20%,
+  that is 350 KiB allocated with ``runtime.MemProfileRate`` 512, 350 MiB with the default
+  512 KiB);
+* a site's objects/s that moves by less than ``min_objects_per_second``, a live heap that
+  moves by less than ``min_heap_bytes``.
+
+GC cycles are those the runtime started itself (``NumGC - NumForcedGC``): ``--gc`` polls do not
+count. The verdict is ``regression`` when a row regressed, ``inconclusive`` when a row is
+inconclusive or there are too few windows for any difference to reach significance, ``pass``
+otherwise.
 """
 
 from __future__ import annotations
@@ -29,6 +41,10 @@ from goalloc.benchstat import stats
 from goalloc.watch.model import Interval, SiteInfo, SiteKey
 
 METRICS = ("objects_per_second", "bytes_per_second", "gc_cycles_per_second", "heap_live_bytes")
+# What a verdict rests on: allocation rates. GC cycles and the live heap follow from them and
+# count over a window in a few discrete steps; they regress on evidence, never "inconclusive".
+PRIMARY = ("objects_per_second", "bytes_per_second")
+NOISE_SIGMAS = 3.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,7 @@ class CanaryPolicy:
     alpha: float = stats.ALPHA
     threshold: float = 0.2  # a change smaller than 20% is not a regression
     min_objects_per_second: float = 10.0
+    min_heap_bytes: int = 1 << 20  # a live heap that differs by less is the same
 
 
 @dataclass
@@ -91,6 +108,16 @@ def _samples(intervals: list[Interval], key: SiteKey | None, metric: str) -> lis
     return out
 
 
+def samples_needed(threshold: float) -> float:
+    """Profile samples a site needs over a run to be judged at ``threshold``.
+
+    A window's count from s samples is off by about 1/sqrt(s) (relative); the median of n
+    windows by about 1.25/sqrt(n*s), the difference of two such medians by sqrt(2) times
+    that. A change of ``threshold`` must stand NOISE_SIGMAS of that above the noise, or equal
+    services would "change" by chance."""
+    return (NOISE_SIGMAS * 1.25 * math.sqrt(2) / threshold) ** 2
+
+
 def windows_needed(alpha: float, rows: int) -> int:
     """The fewest windows with which the most extreme difference has p <= alpha / rows."""
     n = 2
@@ -119,10 +146,13 @@ def compare(base: list[Interval], canary: list[Interval], policy: CanaryPolicy,
                         stats.compare_samples(bs, cs, policy.alpha)))
 
     if base and canary:
+        period = max(iv.sample_period for iv in (*base, *canary))
         for key in sorted(keys, key=lambda k: (k.file, k.line, k.function, k.kind)):
             loud = max(stats.median(_samples(side, key, "objects_per_second"))
                        for side in (base, canary))
-            if loud >= policy.min_objects_per_second:
+            samples = max(sum(_samples(side, key, "bytes")) for side in (base, canary))
+            if loud >= policy.min_objects_per_second and \
+                    samples >= samples_needed(policy.threshold) * period:
                 add("objects_per_second", key)
                 add("bytes_per_second", key)
         add("objects_per_second", None)
@@ -163,12 +193,15 @@ def _row_verdict(row: Row, policy: CanaryPolicy) -> str:
     b, c = row.base.center, row.canary.center
     up = c > b * (1 + policy.threshold)
     down = c * (1 + policy.threshold) < b
-    if row.site is not None and abs(c - b) < policy.min_objects_per_second \
-            and row.metric == "objects_per_second":
+    small = {"objects_per_second": policy.min_objects_per_second if row.site else 0,
+             "heap_live_bytes": policy.min_heap_bytes}.get(row.metric, 0)
+    if abs(c - b) < small:
         up = down = False  # too small a change to matter, whatever its ratio
     significant = row.p_adjusted <= policy.alpha
-    if up:
-        return "regression" if significant else "inconclusive"
+    if up and significant:
+        return "regression"
     if down and significant:
         return "improvement"
+    if up and row.metric in PRIMARY:
+        return "inconclusive"
     return "same"

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A site has a rate worth judging only when an interval holds this many profile samples' worth
+# of its bytes: one sample of small objects is scaled to thousands of them
+# (runtime.MemProfileRate), and a count from n samples is off by about 1/sqrt(n).
+MIN_SAMPLES = 8
+
 
 @dataclass(frozen=True)
 class MemStats:
@@ -23,6 +28,12 @@ class MemStats:
     next_gc: int  # the heap size the next GC aims at
     pause_total_ns: int
     gc_ends_ns: tuple[int, ...] = ()  # Unix ns when recent GCs ended (PauseEnd), sorted
+    num_forced_gc: int = 0  # cycles forced by runtime.GC (also by ?gc=1 polls)
+
+    @property
+    def natural_gc(self) -> int:
+        """GC cycles the runtime started by itself: the ones the program's allocation caused."""
+        return self.num_gc - self.num_forced_gc
 
     def profile_published_ns(self, profile_time_ns: int, forced_gc: bool = False) -> int | None:
         """Until when a heap profile written at ``profile_time_ns`` counts allocations.
@@ -110,7 +121,7 @@ class Interval:
     bytes_per_second: float
     heap_live_bytes: int
     heap_alloc_bytes: int | None = None  # memstats; None without /debug/vars
-    gc_cycles: int | None = None
+    gc_cycles: int | None = None  # started by the runtime (not forced by runtime.GC)
     gc_cpu_fraction: float | None = None
     sample_period: int = 0  # bytes per profile sample (runtime.MemProfileRate)
 

@@ -103,7 +103,7 @@ def interval_between(prev: Snapshot, cur: Snapshot) -> Interval | None:
         bytes_per_second=max(0, cur.alloc_bytes - prev.alloc_bytes) / seconds,
         heap_live_bytes=cur.inuse_bytes,
         heap_alloc_bytes=mem_b.heap_alloc if mem_b else None,
-        gc_cycles=(mem_b.num_gc - mem_a.num_gc) if both else None,
+        gc_cycles=(mem_b.natural_gc - mem_a.natural_gc) if both else None,
         gc_cpu_fraction=mem_b.gc_cpu_fraction if mem_b else None,
         sample_period=cur.sample_period)
 
