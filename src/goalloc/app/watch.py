@@ -125,11 +125,11 @@ def watch(options: WatchOptions, *, on_poll=None, on_event=None, progress=None,
     states = make_states(options.targets)
     result = WatchResult(states, options, started=time.time())
     emit = on_event or (lambda event: None)
+    if not any(st.target for st in states):
+        raise GoallocError("; ".join(st.error for st in states))
     for st in states:
         if st.target is None:
             emit(Event("error", st.name, st.error))
-    if not any(st.target for st in states):
-        raise GoallocError("no service to watch: " + "; ".join(st.error for st in states))
     escape, result.go = escape_sites_for(options, progress, emit)
     result.scanned = bool(escape)
     poller = Poller(options, escape)

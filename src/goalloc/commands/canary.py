@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from goalloc.commands import options
-from goalloc.commands.watch import _positive, add_http, check_source, http_settings
+from goalloc.commands.watch import add_http, check_source, http_settings, positive
 from goalloc.errors import EXIT_POLICY, UsageError
 
 HELP = "sample a baseline and a canary together: which sites' allocation rates regressed"
@@ -28,7 +28,7 @@ exit 0: pass; 1: a regression, or an inconclusive run unless --inconclusive=pass
 
 
 def _fraction(text: str) -> float:
-    value = _positive(text)
+    value = positive(text)
     if value >= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
     return value
@@ -38,11 +38,11 @@ def register(subparsers) -> None:
     p = options.add_parser(subparsers, "canary", help=HELP, epilog_text=EPILOG)
     p.add_argument("base", metavar="BASE_URL", help="[NAME=]URL of the baseline")
     p.add_argument("canary", metavar="CANARY_URL", help="[NAME=]URL of the canary")
-    p.add_argument("--duration", type=_positive, required=True, metavar="S",
+    p.add_argument("--duration", type=positive, required=True, metavar="S",
                    help="seconds to sample both")
-    p.add_argument("--interval", type=_positive, default=5.0, metavar="S",
+    p.add_argument("--interval", type=positive, default=5.0, metavar="S",
                    help="seconds per window (default 5)")
-    p.add_argument("--threshold", type=_positive, default=0.2, metavar="R",
+    p.add_argument("--threshold", type=positive, default=0.2, metavar="R",
                    help="smallest relative rise that counts as a regression (default 0.2)")
     p.add_argument("--alpha", type=_fraction, default=0.05, metavar="A",
                    help="significance level, before Holm's adjustment (default 0.05)")

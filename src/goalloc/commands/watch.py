@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import sys
+import threading
 
 from goalloc.commands import options
 from goalloc.errors import EXIT_POLICY, EXIT_USAGE, UsageError
@@ -42,7 +43,7 @@ def parse_size(text: str) -> int:
     return int(value * (1024 if binary or not unit else 1000) ** power)
 
 
-def _positive(text: str) -> float:
+def positive(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -52,7 +53,7 @@ def _positive(text: str) -> float:
     return value
 
 
-def _non_negative(text: str) -> float:
+def non_negative(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -67,7 +68,7 @@ def add_http(p) -> None:
     p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
                    help="send this header with every request (repeatable; for pprof behind "
                         "auth). Its value is never printed")
-    p.add_argument("--timeout", type=_positive, default=5.0, metavar="S",
+    p.add_argument("--timeout", type=positive, default=5.0, metavar="S",
                    help="seconds for a whole request, body included (default 5)")
     p.add_argument("--max-body", type=parse_size, default=64 << 20, metavar="SIZE",
                    help="largest body read, and largest profile once decompressed "
@@ -86,9 +87,9 @@ def add_http(p) -> None:
 def register(subparsers) -> None:
     p = options.add_parser(subparsers, "watch", help=HELP, epilog_text=EPILOG)
     p.add_argument("urls", nargs="*", metavar="URL", help="[NAME=]URL of each service")
-    p.add_argument("--interval", type=_positive, default=None, metavar="S",
+    p.add_argument("--interval", type=positive, default=None, metavar="S",
                    help="seconds between polls (default 10, or [watch] interval)")
-    p.add_argument("--duration", type=_positive, default=None, metavar="S",
+    p.add_argument("--duration", type=positive, default=None, metavar="S",
                    help="stop after S seconds and print the report (default: until Ctrl-C)")
     options.add_format(p)
     options.add_output(p)
@@ -98,23 +99,23 @@ def register(subparsers) -> None:
     p.add_argument("--policy", metavar="FILE",
                    help="policy file (default: goalloc.toml in -C DIR or here, if present)")
     a = p.add_argument_group("alerts (0 switches a rule off)")
-    a.add_argument("--max-objects-rate", type=_non_negative, metavar="N",
+    a.add_argument("--max-objects-rate", type=non_negative, metavar="N",
                    help="a site allocating more than N objects/s")
     a.add_argument("--max-bytes-rate", type=parse_size, metavar="SIZE",
                    help="a site allocating more than SIZE bytes/s")
     a.add_argument("--alert-kinds", metavar="KIND[,KIND]",
                    help="the rate rules watch only these kinds (map-make, slice-growth, ...)")
-    a.add_argument("--growth", type=_non_negative, metavar="K",
+    a.add_argument("--growth", type=non_negative, metavar="K",
                    help="a site at K times its own baseline (default 10)")
-    a.add_argument("--baseline", type=_positive, metavar="S",
+    a.add_argument("--baseline", type=positive, metavar="S",
                    help="seconds of that trailing baseline (default 300)")
-    a.add_argument("--min-rate", type=_non_negative, metavar="N",
+    a.add_argument("--min-rate", type=non_negative, metavar="N",
                    help="sites below N objects/s never alert for growth (default 100)")
-    a.add_argument("--map-inuse-window", type=_non_negative, metavar="S",
+    a.add_argument("--map-inuse-window", type=non_negative, metavar="S",
                    help="a map site whose in-use bytes only grew for S seconds (default off)")
     a.add_argument("--map-inuse-min", type=parse_size, metavar="SIZE",
                    help="... and by at least SIZE (default 1MiB)")
-    a.add_argument("--max-gc-cpu", type=_non_negative, metavar="X",
+    a.add_argument("--max-gc-cpu", type=non_negative, metavar="X",
                    help="GC CPU fraction above X (default 0.25)")
     a.add_argument("--incidents", metavar="DIR",
                    help="write an incident bundle per alert into DIR (profiles, goroutines, "
@@ -129,9 +130,9 @@ def register(subparsers) -> None:
                         "is summed)")
     m.add_argument("--alert-rules", action="store_true",
                    help="print Prometheus alerting rules for these thresholds and exit")
-    m.add_argument("--rules-window", type=_positive, default=300.0, metavar="S",
+    m.add_argument("--rules-window", type=positive, default=300.0, metavar="S",
                    help="rate() window of those rules in seconds (default 300)")
-    m.add_argument("--rules-for", type=_non_negative, default=120.0, metavar="S",
+    m.add_argument("--rules-for", type=non_negative, default=120.0, metavar="S",
                    help="how long a condition holds before the rule fires (default 120)")
     options.add_progress(p)
     options.add_cache(p)
@@ -278,12 +279,15 @@ def _watch(args, opts, top_metrics: int) -> int:
                                                                   args.top or 10))
             sys.stdout.flush()
 
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM (a pod stopping) ends the watch like Ctrl-C: the report is still written.
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         result = watch(opts, on_poll=on_poll, on_event=on_event,
                        progress=options.progress_for(args))
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
         if exporter is not None:
             exporter.close()
     if args.format == "json":

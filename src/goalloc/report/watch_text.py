@@ -46,7 +46,7 @@ def _status(state) -> str:
         parts.append(heap)
         gc = iv.gc_cycles_per_second
         if gc is not None:
-            parts.append(f"GC {gc:.1f}/s, {100 * (iv.gc_cpu_fraction or 0):.1f}% CPU")
+            parts.append(f"GC {gc:.1f}/s ({100 * (iv.gc_cpu_fraction or 0):.1f}% CPU)")
     if state.restarts:
         parts.append(f"{state.restarts} restart(s)")
     return " · ".join(parts)
