@@ -7,6 +7,7 @@ import math
 
 from goalloc.report.envelope import document, dumps
 from goalloc.report.watch_json import site_ref
+from goalloc.report.watch_text import info_lines
 from goalloc.units import short_bytes
 
 SCHEMA_VERSION = 1
@@ -65,13 +66,7 @@ def text(run) -> str:
         lines.append(f"    {UNITS[r.metric]}: {_value(r.metric, r.base.center)} -> "
                      f"{_value(r.metric, r.canary.center)} ({_delta(r)}, "
                      f"p={r.p_adjusted:.2g})")
-        info = r.info
-        if info and info.source:
-            lines.append(f"    | {info.source}")
-        if info and info.cause:
-            lines.append(f"    cause: {info.cause}")
-        if info and info.fix:
-            lines.append(f"    fix: {info.fix}")
+        lines += info_lines(r.info, "    ")
     lines += ["", f"{'verdict':<13} {'metric':<12} {'baseline':>12} {'canary':>12} "
                   f"{'delta':>7} {'p':>7}  site"]
     for r in rows:

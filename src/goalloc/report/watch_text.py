@@ -114,6 +114,17 @@ def summary_text(result, term: Terminal, top: int = 10) -> str:
     return fit_lines(lines, term)
 
 
+def info_lines(info, indent: str, why: bool = False) -> list[str]:
+    """A site's source line, scan's cause (and why) and fix, as far as they are known."""
+    if info is None:
+        return []
+    out = [f"{indent}    | {info.source}"] if info.source else []
+    out += [f"{indent}cause: {info.cause}"] if info.cause else []
+    out += [f"{indent}why: {info.explanation}"] if why and info.explanation else []
+    out += [f"{indent}fix: {info.fix}"] if info.fix else []
+    return out
+
+
 def event_line(event) -> str:
     who = f"{event.service}: " if event.service else ""
     word = {"alert": "alert", "error": "warning"}.get(event.kind, "note")
@@ -142,14 +153,7 @@ def incident_text(alert, state, notes: list[str]) -> str:
     info = alert.info
     if alert.site is not None:
         lines.append(f"site: {alert.site.label()} ({alert.site.kind})")
-        if info and info.source:
-            lines.append(f"    | {info.source}")
-        if info and info.cause:
-            lines.append(f"cause: {info.cause}")
-        if info and info.explanation:
-            lines.append(f"why: {info.explanation}")
-        if info and info.fix:
-            lines.append(f"fix: {info.fix}")
+        lines += info_lines(info, "", why=True)
     lines += ["", f"service: {_status(state)}", "",
               "files: allocs.pb.gz (the profile of the alert), heap.pb.gz, goroutines.txt, "
               "stacks.txt, summary.json",
