@@ -302,3 +302,19 @@ def test_alert_rules_follow_the_thresholds():
     assert 'kind=~\\"map-make\\"' in text and "> 500" in text
     assert "GoallocGCCPUFraction" not in text and "GoallocMapInuseGrowing" not in text
     assert "GoallocWatchTargetDown" in text
+
+
+def test_canary_leaves_out_sites_with_too_few_samples():
+    """3x more at a site, but 48 bytes x 1000/s over 10 windows at 64 KiB per sample is seven
+    samples: noise, not judged; the same site at 64 bytes per sample is judged."""
+    assert round(canary_stats.samples_needed(0.2)) == 703
+    base = windows({MAPS: 1000}, 10, 0.05, 1)
+    worse = windows({MAPS: 3000}, 10, 0.05, 2)
+    for iv in (*base, *worse):
+        iv.sample_period = 65536
+    coarse = canary_stats.compare(base, worse, canary_stats.CanaryPolicy())
+    assert all(r.site is None for r in coarse.rows)
+    for iv in (*base, *worse):
+        iv.sample_period = 64
+    fine = canary_stats.compare(base, worse, canary_stats.CanaryPolicy())
+    assert {r.site for r in fine.regressions} == {MAPS, None}
