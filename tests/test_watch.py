@@ -305,7 +305,8 @@ def test_prometheus_scrapes_the_storm_rate(storm, tmp_path):
                   'function="main.stormMaps",kind="map-make"}')
 
         def query(promql: str):
-            url = f"http://127.0.0.1:{web}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+            url = (f"http://127.0.0.1:{web}/api/v1/query?"
+                   + urllib.parse.urlencode({"query": promql}))
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:
                     result = json.loads(resp.read())["data"]["result"]

@@ -93,7 +93,8 @@ def parse_target(spec: str) -> Target:
     port = port or (443 if parts.scheme == "https" else 80)
     auth = None
     if parts.username is not None:
-        pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        user = urllib.parse.unquote(parts.username)
+        pair = f"{user}:{urllib.parse.unquote(parts.password or '')}"
         auth = "Basic " + base64.b64encode(pair.encode()).decode()
     host = parts.hostname
     shown = f"[{host}]" if ":" in host else host
