@@ -21,7 +21,8 @@ LAYERS = {
     "goalloc.errors": "base", "goalloc.units": "base", "goalloc.fsutil": "base",
     "goalloc.cache": "base", "goalloc.progress": "base", "goalloc.goinfo": "base",
     "goalloc.escape.model": "model", "goalloc.models": "model", "goalloc.profiles.model": "model",
-    "goalloc.facts": "model", "goalloc.calls.model": "model", "goalloc.policy": "model",
+    "goalloc.facts": "model", "goalloc.calls.model": "model", "goalloc.watch.model": "model",
+    "goalloc.policy": "model",
     # The Go benchmark format: result types and their text form, shared by the runner
     # (collect) and the statistics (analyze).
     "goalloc.benchstat.format": "model",
@@ -29,6 +30,7 @@ LAYERS = {
     "goalloc.escape": "analyze", "goalloc.rules": "analyze", "goalloc.benchstat": "analyze",
     "goalloc.profiles": "analyze", "goalloc.gctrace": "analyze", "goalloc.calls": "analyze",
     "goalloc.guard": "analyze",
+    "goalloc.watch": "analyze",
     "goalloc.report": "report",
     "goalloc.app": "app",
     "goalloc.commands": "commands",

@@ -42,14 +42,14 @@ def profile(options: ProfileOptions, progress=None, warn=None) -> ProfileResult:
         result = diff(result, attribute(old, result.sample_type, source_root=options.source))
     go, scanned = GoInfo(None), False
     if options.source and options.link_scan:
-        sites, go = _escape_sites(options.source, options.use_cache, progress, warn)
+        sites, go = escape_sites(options.source, options.use_cache, progress, warn)
         if sites:
             link_sites(result.sites, sites)
             scanned = True
     return ProfileResult(result, go, scanned)
 
 
-def _escape_sites(directory: str, use_cache: bool, progress, warn):
+def escape_sites(directory: str, use_cache: bool, progress, warn):
     """The escape sites of the module at ``directory`` (goalloc scan, cached), or None when
     it cannot be scanned: the profile report stands without them, and ``warn`` says why."""
     from goalloc.app.scan import scan

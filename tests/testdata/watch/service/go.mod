@@ -1,0 +1,3 @@
+module example.com/watchsvc
+
+go 1.21
