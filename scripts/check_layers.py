@@ -28,6 +28,7 @@ LAYERS = {
     "goalloc.collect": "collect",
     "goalloc.escape": "analyze", "goalloc.rules": "analyze", "goalloc.benchstat": "analyze",
     "goalloc.profiles": "analyze", "goalloc.gctrace": "analyze", "goalloc.calls": "analyze",
+    "goalloc.lab": "analyze",
     "goalloc.report": "report",
     "goalloc.app": "app",
     "goalloc.commands": "commands",

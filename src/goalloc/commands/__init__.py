@@ -6,4 +6,4 @@ commands are defined once in ``options``.
 
 To add a command: write ``commands/NAME.py`` and add NAME below (the order of ``--help``)."""
 
-COMMANDS = ("scan", "lint", "grow", "verify", "profile", "bench", "gctrace")
+COMMANDS = ("scan", "lint", "grow", "verify", "profile", "bench", "gctrace", "lab")
