@@ -50,7 +50,6 @@ class LabResult:
     crossovers: list = field(default_factory=list)  # goalloc.lab.verdict.Crossover
     package: object = None  # goalloc.collect.lab_workspace.LabPackage, or None
     types: dict = field(default_factory=dict)  # role -> type as written in the source
-    raw_text: str = ""  # what go test printed (benchmark format), all points
 
     @property
     def complete(self) -> bool:
@@ -113,58 +112,96 @@ def run_lab(options: LabOptions, progress=None) -> LabResult:
 
 def _run_points(ws, points: list[Point], text: str, source, options: LabOptions,
                 result: LabResult, progress) -> None:
-    from goalloc.benchstat.format import parse_bench_text
-    from goalloc.collect.bench_runner import BenchFailed, run_benchmarks
-    from goalloc.lab import verdict
+    """Without --max-time every point runs in one go test (one link, runs interleaved);
+    with it, one point per go test, each started only if it should end in time."""
+    from goalloc.lab.gocode import BENCHMARK
 
-    start = time.monotonic()
-    last: tuple[Point, float] | None = None
-    for i, point in enumerate(points):
-        timeout = None
-        if options.max_time is not None:
-            left = options.max_time - (time.monotonic() - start)
-            guess = _estimate(last, point)
-            if last is not None and (left <= 0 or guess > left):
-                why = (f"--max-time {options.max_time:g}s: about {guess:.0f}s needed, "
-                       f"{max(left, 0):.0f}s left")
-                result.skipped_points += [(p, why) for p in points[i:]]
-                break
-            timeout = max(left, 1.0)
-        began = time.monotonic()
-        try:
-            with progress.phase(f"point {i + 1}/{len(points)}: {point.name}"):
-                run = run_benchmarks(ws.toolchain, [ws.pattern], bench=_bench_regex(point),
-                                     count=options.count, cwd=ws.cwd, memprofile_dir=None,
-                                     benchtime=options.benchtime, progress=None,
-                                     timeout=timeout, extra_args=["-vet=off"])
-        except BenchFailed as exc:
-            if exc.exit_code == EXIT_COMPILE:
-                raise InputError(_compile_problem(str(exc), source, text, ws, options)) from None
-            message = str(exc)
-            if "test timed out" in message and options.max_time is not None:
-                why = f"did not finish within --max-time {options.max_time:g}s"
-                result.skipped_points += [(p, why) for p in points[i:]]
-                break
-            raise InputError(_failure_problem(message, options.question, point)) from None
-        except InputError as exc:
-            # run_benchmarks found no benchmark result: every variant was skipped at run time.
-            if "no benchmark" not in str(exc):
-                raise
-            run = None
-        raw = run.raw_text if run else ""
-        result.raw_text += raw
-        parsed = run.parsed if run else parse_bench_text("")
-        _note_machine(result.machine, parsed)
-        skips = verdict.parse_skips(raw).get(point.name, {})
-        result.points.append(verdict.point_verdict(point, parsed.results, skips))
-        last = (point, time.monotonic() - began)
+    if options.max_time is None:
+        with progress.phase(f"measuring {len(points)} point{'s' if len(points) > 1 else ''}"):
+            run, _ = _go_test(ws, ws.toolchain, f"^{BENCHMARK}$/", text, source, options)
+        for point in points:
+            result.points.append(_verdict(point, run, result))
+    else:
+        _run_within_time(ws, points, text, source, options, result, progress)
     if not any(v.variants for v in result.points):
         if result.skipped_points:
             first, why = result.skipped_points[0]
             raise InputError(f"nothing was measured: the first point ({first.name}) {why}")
-        reasons = "; ".join(f"{n}: {w}" for n, w in result.points[0].skipped) if \
-            result.points else "no point ran"
+        reasons = "; ".join(f"{n}: {w}" for n, w in result.points[0].skipped)
         raise InputError(f"no variant could run: {reasons}")
+
+
+def _run_within_time(ws, points: list[Point], text: str, source, options: LabOptions,
+                     result: LabResult, progress) -> None:
+    from goalloc.collect.lab_workspace import DeadlineToolchain
+
+    start = time.monotonic()
+    deadline = start + options.max_time
+    timing = _Timing(options.benchtime, options.count)
+    for i, point in enumerate(points):
+        left = deadline - time.monotonic()
+        guess = timing.guess(point)
+        if timing.last is not None and (left <= 0 or guess > left):
+            why = (f"--max-time {options.max_time:g}s: about {guess:.0f}s needed, "
+                   f"{max(left, 0):.0f}s left")
+            result.skipped_points += [(p, why) for p in points[i:]]
+            return
+        began = time.monotonic()
+        with progress.phase(f"point {i + 1}/{len(points)}: {point.name}"):
+            toolchain = DeadlineToolchain(ws.toolchain, deadline)
+            run, stopped = _go_test(ws, toolchain, _bench_regex(point), text, source, options)
+        if not stopped:
+            result.points.append(_verdict(point, run, result))
+            timing.record(result.points[-1], time.monotonic() - began)
+            continue
+        why = f"stopped by --max-time {options.max_time:g}s"
+        pv = _verdict(point, run, result, unfinished=why)
+        if pv.variants:
+            result.points.append(pv)
+            why_here = f"{why}: measured only {', '.join(v.name for v in pv.variants)}"
+        result.skipped_points.append((point, why_here if pv.variants else why))
+        result.skipped_points += [(p, why) for p in points[i + 1:]]
+        return
+
+
+def _go_test(ws, toolchain, bench: str, text: str, source, options: LabOptions):
+    """(the BenchRun, or None when nothing printed a result; whether the deadline stopped
+    it). Compile errors and failures the question caused become one-line InputErrors."""
+    from goalloc.collect.bench_runner import BenchFailed, run_benchmarks
+
+    fired = lambda: getattr(toolchain, "fired", False)  # noqa: E731
+    try:
+        return run_benchmarks(toolchain, [ws.pattern], bench=bench, count=options.count,
+                              cwd=ws.cwd, memprofile_dir=None, benchtime=options.benchtime,
+                              progress=None, extra_args=["-vet=off"]), False
+    except BenchFailed as exc:
+        if fired():
+            return exc.run, True  # what finished before the deadline counts
+        if exc.exit_code == EXIT_COMPILE:
+            raise InputError(_compile_problem(str(exc), source, text, ws, options)) from None
+        raise InputError(_failure_problem(str(exc), options.question)) from None
+    except InputError as exc:
+        # No benchmark result: every variant was skipped at run time, or the deadline came
+        # before the first one finished.
+        if "no benchmark" not in str(exc):
+            raise
+        return None, fired()
+
+
+def _verdict(point: Point, run, result: LabResult, unfinished: str | None = None):
+    """The point's verdict from a run (which may hold other points too); variants that did
+    not finish are skipped with ``unfinished`` as the reason."""
+    from goalloc.benchstat.format import parse_bench_text
+    from goalloc.lab import verdict
+
+    parsed = run.parsed if run else parse_bench_text("")
+    _note_machine(result.machine, parsed)
+    skips = verdict.parse_skips(run.raw_text if run else "").get(point.name, {})
+    if unfinished:
+        done = {parts for r in parsed.results if (parts := verdict.split_name(r.base))}
+        skips.update({name: unfinished for name in point.variants
+                      if (point.name, name) not in done and name not in skips})
+    return verdict.point_verdict(point, parsed.results, skips)
 
 
 def _check_syntax(toolchain, q: LabQuestion) -> None:
@@ -178,12 +215,50 @@ def _check_syntax(toolchain, q: LabQuestion) -> None:
             raise InputError(f"the {role} type {written} is not Go syntax: {exc}") from None
 
 
-def _estimate(last: tuple[Point, float] | None, point: Point) -> float:
-    """Seconds the point should take, scaled from the last one by the work per op."""
-    if last is None:
-        return 0.0
-    done, seconds = last
-    return seconds * _work(point) / max(_work(done), 1)
+@dataclass
+class _Timing:
+    """How long points took, to guess whether the next one fits in --max-time."""
+
+    benchtime: str
+    count: int
+    overheads: list[float] = field(default_factory=list)  # seconds not spent in ops
+    last: object = None  # the last PointVerdict
+
+    def record(self, verdict, seconds: float) -> None:
+        self.overheads.append(max(0.0, seconds - self._run_seconds(verdict, 1.0)))
+        self.last = verdict
+
+    def guess(self, point: Point) -> float:
+        """Seconds the point should take: every variant's last time per op scaled by the
+        work per op, run as -benchtime and -count say, plus the overhead of a go test run
+        (the first run's includes compiling, so it counts for at most two seconds)."""
+        if self.last is None:
+            return 0.0
+        later = self.overheads[1:] or [min(self.overheads[0], 2.0)]
+        scale = _work(point) / max(_work(self.last.point), 1)
+        setup = point.n * 2e-6  # making the keys and values through reflect
+        return min(later) + setup + self._run_seconds(self.last, scale)
+
+    def _run_seconds(self, verdict, scale: float) -> float:
+        total = 0.0
+        for v in verdict.variants:
+            op = v.median() * 1e-9 * scale
+            # Go runs b.N=1 first; each run also warms up and measures the live heap.
+            total += self.count * (_bench_seconds(self.benchtime, op) + 6 * op)
+        return total
+
+
+def _bench_seconds(benchtime: str, op: float) -> float:
+    m = re.fullmatch(r"(\d+)x", benchtime.strip())
+    if m:
+        return int(m.group(1)) * op
+    m = re.fullmatch(r"([\d.]+)(ns|us|µs|ms|s|m|h)", benchtime.strip())
+    seconds = 1.0
+    if m:
+        seconds = float(m.group(1)) * {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3,
+                                       "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    # go test grows b.N until the run takes -benchtime; the rounds before add about half.
+    return 1.5 * max(seconds, op)
 
 
 def _work(point: Point) -> float:
@@ -281,7 +356,7 @@ def _compile_problem(message: str, source, text: str, ws, options: LabOptions) -
     return f"the benchmark does not build: {first.strip()}"
 
 
-def _failure_problem(message: str, q: LabQuestion, point: Point) -> str:
+def _failure_problem(message: str, q: LabQuestion) -> str:
     from goalloc.lab.gocode import ERROR_MARK
 
     if ERROR_MARK in message:
@@ -292,4 +367,4 @@ def _failure_problem(message: str, q: LabQuestion, point: Point) -> str:
                     f"goalloc fills every field of key i from i, and that gives only "
                     f"{int(m.group(1)):,} distinct keys")
         return detail
-    return f"the benchmark of {point.name} failed: {message}"
+    return f"the benchmark failed: {message}"

@@ -17,8 +17,11 @@ import dataclasses
 import json
 import os
 import re
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -148,3 +151,65 @@ def workspace(toolchain, text: str, file_name: str, package: LabPackage | None):
         env["GOFLAGS"] = (flags + " " if flags else "") + f"-overlay={overlay}"
         yield Workspace(package.module_dir, package.dir,
                         dataclasses.replace(toolchain, env=env), seen)
+
+
+class DeadlineToolchain:
+    """A toolchain whose ``go`` processes are stopped at ``deadline`` (a time.monotonic()
+    value). ``go test -timeout`` does not cover benchmarks, so the stop comes from here:
+    each process runs in its own process group, which gets SIGINT at the deadline (and
+    SIGKILL if it lingers), so the test binary stops with the go command. ``fired`` says
+    whether that happened. Everything else is the wrapped toolchain's."""
+
+    def __init__(self, toolchain, deadline: float):
+        self._toolchain = toolchain
+        self.deadline = deadline
+        self.fired = False
+
+    def __getattr__(self, name):
+        return getattr(self._toolchain, name)
+
+    def popen(self, args, **kwargs):
+        group = _ProcessGroup(self._toolchain.popen(args, start_new_session=True, **kwargs))
+        group.timer = threading.Timer(max(0.0, self.deadline - time.monotonic()),
+                                      self._stop, (group,))
+        group.timer.daemon = True
+        group.timer.start()
+        return group
+
+    def _stop(self, group: "_ProcessGroup") -> None:
+        if group.poll() is None:
+            self.fired = True
+            group.kill()
+
+
+class _ProcessGroup:
+    """A Popen whose kill() ends its whole process group (the go command and the test
+    binary it started), as Ctrl-C would have if the group were in the foreground."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self._proc = proc
+        self.timer = None
+
+    def __getattr__(self, name):
+        return getattr(self._proc, name)
+
+    def wait(self, timeout=None):
+        try:
+            return self._proc.wait(timeout)
+        finally:
+            if self.timer is not None and self._proc.returncode is not None:
+                self.timer.cancel()
+
+    def kill(self) -> None:
+        for sig, grace in ((signal.SIGINT, 5.0), (signal.SIGKILL, None)):
+            try:
+                os.killpg(self._proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                return
+            if grace is None:
+                return
+            try:
+                self._proc.wait(grace)
+                return
+            except subprocess.TimeoutExpired:
+                continue
