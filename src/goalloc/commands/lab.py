@@ -9,7 +9,8 @@ from goalloc.errors import EXIT_OK, UsageError
 
 EPILOG = """\
 Generates Go benchmarks for your key, value or element types and your workload, runs them
-with `go test -bench -benchmem -count N` (one sweep point per run), and reports every
+with `go test -bench -benchmem -count N` (with --max-time, one sweep point per run), and
+reports every
 variant's median time, bytes and allocations per op with 95% confidence intervals, the
 winner and by how much (Mann-Whitney U against the runner-up), and where along a sweep the
 winner changes. An op is one whole workload (docs/lab.md).
@@ -25,11 +26,11 @@ examples:
 
 KIND_HELP = {
     "map": ("compare maps, sync.Map, sorted slices, copy-on-write... for map[K]V",
-            "variants: map, map-hint, rwmutex-map, sync-map, sync-map-ptr, sorted-slice, "
-            "slice-map, cow-snapshot, clear-reuse"),
+            "variants: map, map-hint, rwmutex-map, sync-map, sync-map-ptr, sorted-slice,\n"
+            "          slice-map, cow-snapshot, clear-reuse"),
     "slice": ("compare ways of building a []T of n elements",
-              "variants: append, append-cap, append-undercap, slices-grow, reuse, pool, "
-              "fixed-array"),
+              "variants: append, append-cap, append-undercap, slices-grow, reuse, pool,\n"
+              "          fixed-array"),
     "intern": ("compare repeated strings with and without unique.Make (Go 1.23+)",
                "variants: plain, unique"),
 }
