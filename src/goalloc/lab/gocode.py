@@ -120,14 +120,17 @@ def go_source(q: LabQuestion, points: list[Point], *, package: str,
     if aliases:
         parts.append(aliases + "\n")
     if q.kind == "map":
-        parts += [MAP_POINT, _points_table(points, _map_point_fields), FILL, ORDER, MAP_WORK,
+        parts += [_point_struct("map"), _points_table(points, _map_point_fields), FILL, _order(),
+                  MAP_WORK,
                   MAP_VARIANTS.replace("{{CLEAR}}", _clear(language)),
                   LIVE.replace("{{ALONE}}", "goallocLabAlone(w)"), DRIVER_LIVE]
     elif q.kind == "slice":
-        parts += [SLICE_POINT, _points_table(points, lambda p: _slice_point_fields(p, q.under)),
+        parts += [_point_struct("slice"),
+                  _points_table(points, lambda p: _slice_point_fields(p, q.under)),
                   FILL, SLICE_WORK, SLICE_VARIANTS, _fixed_arrays(points), DRIVER]
     else:
-        parts += [INTERN_POINT, _points_table(points, _intern_point_fields), INTERN_WORK,
+        parts += [_point_struct("intern"), _points_table(points, _intern_point_fields),
+                  INTERN_WORK,
                   INTERN_VARIANTS.replace("{{UNIQUE}}", INTERN_UNIQUE if with_unique else "")
                   .replace("{{UNIQUE_VARIANT}}", INTERN_UNIQUE_VARIANT if with_unique else "")
                   .replace("{{UNIQUE_SINK}}", INTERN_UNIQUE_SINK if with_unique else "")
@@ -135,6 +138,55 @@ def go_source(q: LabQuestion, points: list[Point], *, package: str,
                   LIVE.replace("{{ALONE}}", "w"), DRIVER_LIVE]
     text = "\n".join(p.rstrip("\n") + "\n" for p in parts)
     return GoSource(text, FILE_NAME, {ALIASES[r]: r for r in types}, types)
+
+
+POINT_FIELDS = {
+    "map": (("name", "string"), ("n", "int"), ("ops", "int"), ("goroutines", "int"),
+            ("writesPPM", "int64"), ("variants", "string")),
+    "slice": (("name", "string"), ("n", "int"), ("under", "int"), ("variants", "string")),
+    "intern": (("name", "string"), ("n", "int"), ("distinct", "int"), ("length", "int"),
+               ("variants", "string")),
+}
+
+
+def _point_struct(kind: str) -> str:
+    """The goallocLabPoint type of a kind, its fields aligned as gofmt aligns them."""
+    fields = POINT_FIELDS[kind]
+    width = max(len(name) for name, _ in fields)
+    body = "".join(f"\t{name.ljust(width)} {t}\n" for name, t in fields)
+    return ("// goallocLabPoint is one workload of the sweep and the variants that run it.\n"
+            f"type goallocLabPoint struct {{\n{body}}}\n")
+
+
+def _kind_switch(func: str, make: str, kinds: tuple[str, ...], doc: str) -> str:
+    """A generic func returning ``make[U, K]()`` for the reflect.Kind of K, nil otherwise."""
+    cases = "".join(f"\tcase goallocLabReflect.{k[:1].upper() + k[1:]}:\n"
+                    f"\t\treturn {make}[{k}, K]()\n" for k in kinds)
+    return (f"// {func} {doc}\n"
+            f"func {func}[K any]() func(k K) int {{\n"
+            "\tswitch goallocLabReflect.TypeOf((*K)(nil)).Elem().Kind() {\n"
+            f"{cases}\t}}\n\treturn nil\n}}\n")
+
+
+INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
+                 "uint64", "uintptr")
+ORDERED_KINDS = INTEGER_KINDS + ("float32", "float64", "string")
+
+
+def _order() -> str:
+    comparator = _kind_switch(
+        "goallocLabComparator", "goallocLabCompareAs", ORDERED_KINDS,
+        "orders keys whose kind is a number or a string; nil for other keys.")
+    comparator = comparator.replace("func(k K) int {\n\tswitch", "func(a, b K) int {\n\tswitch")
+    indexer = _kind_switch("goallocLabIndexer", "goallocLabIndexAs", INTEGER_KINDS,
+                           "turns keys of an integer kind into slice indexes; nil for other "
+                           "keys.")
+    constraints = "".join(
+        f"type {name} interface {{\n\t{' | '.join('~' + k for k in kinds)}\n}}\n\n"
+        for name, kinds in (("goallocLabNumber", ORDERED_KINDS),
+                            ("goallocLabInteger", INTEGER_KINDS)))
+    head, tail = ORDER_HELPERS.split("var (\n", 1)
+    return constraints + head + comparator + "\n" + indexer + "\nvar (\n" + tail
 
 
 def _go_string(text: str) -> str:
@@ -194,39 +246,6 @@ import (
 )
 """
 
-MAP_POINT = """\
-// goallocLabPoint is one workload of the sweep and the variants that run it.
-type goallocLabPoint struct {
-	name       string
-	n          int
-	ops        int
-	goroutines int
-	writesPPM  int64
-	variants   string
-}
-"""
-
-SLICE_POINT = """\
-// goallocLabPoint is one workload of the sweep and the variants that run it.
-type goallocLabPoint struct {
-	name     string
-	n        int
-	under    int
-	variants string
-}
-"""
-
-INTERN_POINT = """\
-// goallocLabPoint is one workload of the sweep and the variants that run it.
-type goallocLabPoint struct {
-	name     string
-	n        int
-	distinct int
-	length   int
-	variants string
-}
-"""
-
 FILL = """\
 // goallocLabFill sets v from i: numbers to i, strings to prefix+i, every field (unexported
 // ones too) and element alike, pointers and slices to a new filled value.
@@ -284,15 +303,7 @@ func goallocLabMake[T any](i int, prefix string) T {
 }
 """
 
-ORDER = """\
-type goallocLabNumber interface {
-	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
-}
-
-type goallocLabInteger interface {
-	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
-}
-
+ORDER_HELPERS = """\
 func goallocLabCompareAs[U goallocLabNumber, K any]() func(a, b K) int {
 	return func(a, b K) int {
 		x, y := *(*U)(goallocLabUnsafe.Pointer(&a)), *(*U)(goallocLabUnsafe.Pointer(&b))
@@ -306,72 +317,8 @@ func goallocLabCompareAs[U goallocLabNumber, K any]() func(a, b K) int {
 	}
 }
 
-// goallocLabComparator orders keys whose kind is a number or a string; nil for other keys.
-func goallocLabComparator[K any]() func(a, b K) int {
-	switch goallocLabReflect.TypeOf((*K)(nil)).Elem().Kind() {
-	case goallocLabReflect.Int:
-		return goallocLabCompareAs[int, K]()
-	case goallocLabReflect.Int8:
-		return goallocLabCompareAs[int8, K]()
-	case goallocLabReflect.Int16:
-		return goallocLabCompareAs[int16, K]()
-	case goallocLabReflect.Int32:
-		return goallocLabCompareAs[int32, K]()
-	case goallocLabReflect.Int64:
-		return goallocLabCompareAs[int64, K]()
-	case goallocLabReflect.Uint:
-		return goallocLabCompareAs[uint, K]()
-	case goallocLabReflect.Uint8:
-		return goallocLabCompareAs[uint8, K]()
-	case goallocLabReflect.Uint16:
-		return goallocLabCompareAs[uint16, K]()
-	case goallocLabReflect.Uint32:
-		return goallocLabCompareAs[uint32, K]()
-	case goallocLabReflect.Uint64:
-		return goallocLabCompareAs[uint64, K]()
-	case goallocLabReflect.Uintptr:
-		return goallocLabCompareAs[uintptr, K]()
-	case goallocLabReflect.Float32:
-		return goallocLabCompareAs[float32, K]()
-	case goallocLabReflect.Float64:
-		return goallocLabCompareAs[float64, K]()
-	case goallocLabReflect.String:
-		return goallocLabCompareAs[string, K]()
-	}
-	return nil
-}
-
 func goallocLabIndexAs[U goallocLabInteger, K any]() func(k K) int {
 	return func(k K) int { return int(*(*U)(goallocLabUnsafe.Pointer(&k))) }
-}
-
-// goallocLabIndexer turns keys of an integer kind into slice indexes; nil for other keys.
-func goallocLabIndexer[K any]() func(k K) int {
-	switch goallocLabReflect.TypeOf((*K)(nil)).Elem().Kind() {
-	case goallocLabReflect.Int:
-		return goallocLabIndexAs[int, K]()
-	case goallocLabReflect.Int8:
-		return goallocLabIndexAs[int8, K]()
-	case goallocLabReflect.Int16:
-		return goallocLabIndexAs[int16, K]()
-	case goallocLabReflect.Int32:
-		return goallocLabIndexAs[int32, K]()
-	case goallocLabReflect.Int64:
-		return goallocLabIndexAs[int64, K]()
-	case goallocLabReflect.Uint:
-		return goallocLabIndexAs[uint, K]()
-	case goallocLabReflect.Uint8:
-		return goallocLabIndexAs[uint8, K]()
-	case goallocLabReflect.Uint16:
-		return goallocLabIndexAs[uint16, K]()
-	case goallocLabReflect.Uint32:
-		return goallocLabIndexAs[uint32, K]()
-	case goallocLabReflect.Uint64:
-		return goallocLabIndexAs[uint64, K]()
-	case goallocLabReflect.Uintptr:
-		return goallocLabIndexAs[uintptr, K]()
-	}
-	return nil
 }
 
 var (
@@ -393,12 +340,7 @@ type goallocLabWork struct {
 	write      []bool
 }
 
-var goallocLabWorks = map[string]*goallocLabWork{}
-
-func goallocLabWorkFor(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
-	if w := goallocLabWorks[p.name]; w != nil {
-		return w
-	}
+func goallocLabNewWork(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
 	w := &goallocLabWork{n: p.n, ops: p.ops, goroutines: p.goroutines}
 	w.keys = make([]goallocLabK, p.n)
 	w.vals = make([]goallocLabV, p.n)
@@ -421,7 +363,6 @@ func goallocLabWorkFor(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWor
 		w.at[j] = int32(x % uint64(p.n))
 		w.write[j] = int64(j+1)*p.writesPPM/1000000 > int64(j)*p.writesPPM/1000000
 	}
-	goallocLabWorks[p.name] = w
 	return w
 }
 
@@ -767,11 +708,6 @@ func goallocLabCOWOp(cr *goallocLabCrew[*goallocLabCOW]) {
 	goallocLabSinkPtr = c
 }
 
-type goallocLabVariant struct {
-	name string
-	make func(w *goallocLabWork) (op func(), skip string)
-}
-
 var goallocLabVariants = []goallocLabVariant{
 	{"map", func(w *goallocLabWork) (func(), string) { return goallocLabMap(w), "" }},
 	{"map-hint", func(w *goallocLabWork) (func(), string) { return goallocLabMapHint(w), "" }},
@@ -821,17 +757,11 @@ type goallocLabWork struct {
 	vals  []goallocLabT
 }
 
-var goallocLabWorks = map[string]*goallocLabWork{}
-
-func goallocLabWorkFor(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
-	if w := goallocLabWorks[p.name]; w != nil {
-		return w
-	}
+func goallocLabNewWork(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
 	w := &goallocLabWork{n: p.n, under: p.under, vals: make([]goallocLabT, p.n)}
 	for i := range w.vals {
 		w.vals[i] = goallocLabMake[goallocLabT](i, "elem-")
 	}
-	goallocLabWorks[p.name] = w
 	return w
 }
 
@@ -906,11 +836,6 @@ func goallocLabPool(w *goallocLabWork) func() {
 	}
 }
 
-type goallocLabVariant struct {
-	name string
-	make func(w *goallocLabWork) (op func(), skip string)
-}
-
 var goallocLabVariants = []goallocLabVariant{
 	{"append", func(w *goallocLabWork) (func(), string) { return func() { goallocLabAppendOp(w) }, "" }},
 	{"append-cap", func(w *goallocLabWork) (func(), string) { return func() { goallocLabAppendCapOp(w) }, "" }},
@@ -946,17 +871,11 @@ type goallocLabWork struct {
 	raw [][]byte
 }
 
-var goallocLabWorks = map[string]*goallocLabWork{}
-
-func goallocLabWorkFor(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
-	if w := goallocLabWorks[p.name]; w != nil {
-		return w
-	}
+func goallocLabNewWork(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
 	w := &goallocLabWork{raw: make([][]byte, p.n)}
 	for i := range w.raw {
 		w.raw[i] = []byte(goallocLabFmt.Sprintf("%0*d", p.length, i%p.distinct))
 	}
-	goallocLabWorks[p.name] = w
 	return w
 }
 """
@@ -978,11 +897,6 @@ func goallocLabPlainOp(w *goallocLabWork) {
 	goallocLabSinkStrings = out
 }
 {{UNIQUE}}
-type goallocLabVariant struct {
-	name string
-	make func(w *goallocLabWork) (op func(), skip string)
-}
-
 var goallocLabVariants = []goallocLabVariant{
 	{"plain", func(w *goallocLabWork) (func(), string) { return func() { goallocLabPlainOp(w) }, "" }},
 {{UNIQUE_VARIANT}}}
@@ -1020,6 +934,23 @@ func goallocLabLive(v goallocLabVariant, w *goallocLabWork) float64 {
 """
 
 _DRIVER = """\
+type goallocLabVariant struct {
+	name string
+	make func(w *goallocLabWork) (op func(), skip string)
+}
+
+var goallocLabWorks = map[string]*goallocLabWork{}
+
+// goallocLabWorkFor makes the data of a point once (-count runs the point again).
+func goallocLabWorkFor(b *goallocLabTesting.B, p goallocLabPoint) *goallocLabWork {
+	if w := goallocLabWorks[p.name]; w != nil {
+		return w
+	}
+	w := goallocLabNewWork(b, p)
+	goallocLabWorks[p.name] = w
+	return w
+}
+
 // goallocLabWants reports whether the point runs the variant.
 func goallocLabWants(p goallocLabPoint, variant string) bool {
 	return goallocLabStrings.Contains(","+p.variants+",", ","+variant+",")
