@@ -31,6 +31,7 @@ LAYERS = {
     "goalloc.profiles": "analyze", "goalloc.gctrace": "analyze", "goalloc.calls": "analyze",
     "goalloc.guard": "analyze",
     "goalloc.watch": "analyze",
+    "goalloc.lab": "analyze",
     "goalloc.report": "report",
     "goalloc.app": "app",
     "goalloc.commands": "commands",

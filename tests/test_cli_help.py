@@ -9,7 +9,8 @@ from goalloc.cli import main
 from goalloc.commands import COMMANDS
 
 HELP_PAGES = [[c] for c in COMMANDS] + [["grow", "slice"], ["grow", "map"], ["bench", "run"],
-                                         ["bench", "compare"]]
+                                         ["bench", "compare"], ["lab", "map"], ["lab", "slice"],
+                                         ["lab", "intern"]]
 
 
 @pytest.mark.parametrize("argv", HELP_PAGES, ids=" ".join)

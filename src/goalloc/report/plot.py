@@ -27,6 +27,7 @@ class Panel:
     ylabel: str
     series: list[Series] = field(default_factory=list)
     yformat: str | None = None  # "bytes" labels the y axis in KiB/MiB/GiB
+    ylog: bool = False  # a logarithmic y axis (values that span orders of magnitude)
 
 
 def check_plot_path(path: str) -> str:
@@ -52,8 +53,10 @@ def _bytes_formatter():
     return FuncFormatter(fmt)
 
 
-def save_panels(path: str, title: str, xlabel: str, panels: list[Panel]) -> None:
-    """Draw panels stacked vertically, sharing the x axis, and save to ``path`` atomically."""
+def save_panels(path: str, title: str, xlabel: str, panels: list[Panel],
+                xlog: bool = False) -> None:
+    """Draw panels stacked vertically, sharing the x axis (logarithmic with ``xlog``), and
+    save to ``path`` atomically."""
     fmt = check_plot_path(path)
     try:
         import matplotlib
@@ -73,6 +76,10 @@ def save_panels(path: str, title: str, xlabel: str, panels: list[Panel]) -> None
                 ax.plot(s.x, s.y, label=s.label, linestyle=s.style)
         ax.set_title(panel.title, fontsize=10)
         ax.set_ylabel(panel.ylabel)
+        if panel.ylog:
+            ax.set_yscale("log")
+        if xlog:
+            ax.set_xscale("log")
         if panel.yformat == "bytes":
             ax.yaxis.set_major_formatter(_bytes_formatter())
         ax.grid(True, alpha=0.3)

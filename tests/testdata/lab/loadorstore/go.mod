@@ -1,0 +1,3 @@
+module example.com/loadorstore
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/labshop
+
+go 1.22
