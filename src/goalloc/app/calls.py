@@ -48,9 +48,13 @@ class CallsResult:
     errors: list[CompileError] = field(default_factory=list)
     failed_packages: list[str] = field(default_factory=list)
     findings: list[CallFinding] = field(default_factory=list)
-    sites_checked: int = 0  # escape sites compared with the calls (with_sites)
+    sites: list = field(default_factory=list)  # with_sites: goalloc scan's sites, runtime_calls set
     build_seconds: float = 0.0
     seconds: float = 0.0
+
+    @property
+    def sites_checked(self) -> int:
+        return len(self.sites)
 
     @property
     def calls(self) -> int:
@@ -154,7 +158,7 @@ def calls(options: CallsOptions, toolchain: Toolchain | None = None) -> CallsRes
 
         scanned = scan(result.packages, cwd, tags=options.tags, toolchain=toolchain,
                        progress=False)
-        result.sites_checked = len(scanned.sites)
+        result.sites = scanned.sites
         result.findings = attach_runtime_calls(scanned.sites, result)
     result.seconds = time.monotonic() - started
     return result

@@ -27,23 +27,55 @@ _LITERAL_TYPE = re.compile(rb"\]\s*\*?\s*[A-Za-z_][\w.]*\s*$")
 
 
 class LoopLines:
-    """The line ranges of one file's for statements."""
+    """The line ranges of a file's for statements, found one top-level declaration at a time:
+    a caller asks about a few lines of a file, and most of a file is comments. A declaration
+    starts at a line that begins with "func " and ends at the next line that begins with "}"
+    (gofmt's layout; with another layout the region only grows, since it always starts at a
+    declaration)."""
 
     def __init__(self, data: bytes):
-        spans = []
-        for start, end in _for_statements(data):
-            first = data.count(b"\n", 0, start) + 1
-            spans.append((first, first + data.count(b"\n", start, end)))
-        self._spans = sorted(spans)
-        self._starts = [s for s, _ in self._spans]
+        self.data = data
+        self._line_starts: list[int] | None = None
+        self._regions: dict[int, list[tuple[int, int]]] = {}
 
     def contains(self, line: int) -> bool:
-        i = bisect.bisect_right(self._starts, line)
-        return any(end >= line for _, end in self._spans[:i])
+        return any(first <= line <= last for first, last in self._spans_around(line))
 
     @property
     def spans(self) -> list[tuple[int, int]]:
-        return list(self._spans)
+        """Every for statement's (first line, last line), for the whole file."""
+        return sorted(self._lines(0, _for_statements(self.data)))
+
+    def _spans_around(self, line: int) -> list[tuple[int, int]]:
+        starts = self._starts()
+        if not 1 <= line <= len(starts):
+            return []
+        at = starts[line - 1]
+        begin = 0 if self.data.startswith(b"func ") else self.data.rfind(b"\nfunc ", 0, at) + 1
+        spans = self._regions.get(begin)
+        if spans is None:
+            end = self.data.find(b"\n}", at)
+            end = len(self.data) if end < 0 else end + 2
+            region = self.data[begin:end]
+            spans = self._regions[begin] = self._lines(begin, _for_statements(region))
+        return spans
+
+    def _lines(self, base: int, statements) -> list[tuple[int, int]]:
+        starts = self._starts()
+        return [(bisect.bisect_right(starts, base + a), bisect.bisect_right(starts, base + b))
+                for a, b in statements]
+
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [i + 1 for i in _newlines(self.data)]
+        return self._line_starts
+
+
+def _newlines(data: bytes):
+    at = data.find(b"\n")
+    while at >= 0:
+        yield at
+        at = data.find(b"\n", at + 1)
 
 
 def _for_statements(data: bytes) -> list[tuple[int, int]]:
