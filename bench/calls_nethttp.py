@@ -44,8 +44,9 @@ def timed(argv: list[str], env: dict, cwd: str) -> float:
     return elapsed
 
 
-def objdump_calls(toolchain, archive: str, package: str, symbol_package: str) -> dict:
-    """{function symbol: Counter of (callee, innermost file basename, line)} from objdump."""
+def objdump_calls(toolchain, archive: str) -> dict:
+    """{function symbol: Counter of (callee, innermost file basename, line)} from objdump,
+    for every function of the archive's object."""
     proc = toolchain.run(["tool", "objdump", archive])
     if proc.returncode != 0:
         sys.exit(f"go tool objdump failed: {proc.stderr.strip()[-500:]}")
@@ -54,9 +55,8 @@ def objdump_calls(toolchain, archive: str, package: str, symbol_package: str) ->
     for line in proc.stdout.splitlines():
         m = _TEXT.match(line)
         if m:
-            current = m.group(1) if m.group(1).startswith(symbol_package + ".") else None
-            if current is not None:
-                calls[current]  # a function without calls is listed all the same
+            current = m.group(1)
+            calls[current]  # a function without calls is listed all the same
             continue
         if current is None:
             continue
@@ -116,7 +116,7 @@ def main() -> int:
     compiled = compile_packages(tc, [args.package], cwd)
     symbol_package = "main" if compiled.names.get(args.package) == "main" else args.package
     ours = goalloc_calls(doc, args.package)
-    theirs = objdump_calls(tc, compiled.exports[args.package], args.package, symbol_package)
+    theirs = objdump_calls(tc, compiled.exports[args.package])
     disagree = sorted(name for name in set(ours) | set(theirs) if ours.get(name) != theirs.get(name))
     total = sum(sum(v.values()) for v in theirs.values())
     print(f"objdump of the same build: {len(theirs)} functions, {total} allocation calls; "

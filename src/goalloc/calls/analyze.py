@@ -43,16 +43,15 @@ def display_name(symbol: str, package: str) -> str:
 
 def package_functions(package: str, symbols: Iterable, report_path: ReportPath,
                       in_loop: InLoop, symbol_prefix: str = "") -> list[FunctionCalls]:
-    """The package's own functions (``goalloc.collect.goobj.TextSymbol``) with their calls.
-    Their symbols start with the import path, or with ``symbol_prefix`` when the linker
-    names them otherwise ("main" for a command). Instantiations of other packages' generic
-    functions compiled here are those packages' code and are left out."""
+    """Every function compiled into the package's object (``goalloc.collect.goobj.
+    TextSymbol``) with its calls. The package's own symbols start with the import path, or
+    with ``symbol_prefix`` when the linker names them otherwise ("main" for a command); the
+    others are instantiations of other packages' generic functions (``slices.Collect[...]``),
+    compiled here for this package as goalloc scan's escape sites are, and keep their
+    package in their name."""
     symbol_package = symbol_prefix or package
-    prefix = symbol_package + "."
     out = []
     for sym in symbols:
-        if not sym.name.startswith(prefix):
-            continue
         fn = FunctionCalls(package, display_name(sym.name, symbol_package), sym.name,
                            report_path(sym.entry_file()), sym.start_line)
         tree = sym.inline_tree() if sym.calls else []
@@ -96,7 +95,6 @@ _SITE_EXPRESSIONS = (
     ("runtime.concatstring", ("+", "string(")),
     ("runtime.slicebytetostring", ("string(",)),
     ("runtime.slicerunetostring", ("string(",)),
-    ("runtime.intstring", ("string(",)),
     ("runtime.stringtoslicebyte", ("([]byte)(",)),
     ("runtime.stringtoslicerune", ("([]rune)(",)),
 )
@@ -160,8 +158,10 @@ def _finding(site, release: tuple[int, int]) -> CallFinding | None:
 def _no_call_reason(site) -> str:
     if site.note.startswith("allocates nothing"):
         return f"the compiled code calls no allocator on this line, as expected: {site.note}"
-    return ("the compiled code calls no allocator on this line: the allocation was optimised "
-            "away (dead code, a constant folded) or merged into another allocation")
+    return ("the compiled code calls no allocator on this line: the value has zero size (the "
+            "runtime's zerobase) or is static data, the compiler proved the allocation "
+            "unnecessary (an append within the capacity) or merged it into another, or the call "
+            "is on another line of a statement that spans several")
 
 
 def _stack_reason(call: RuntimeCall, site, release: tuple[int, int]) -> str:

@@ -121,9 +121,9 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
     EntryPoint("runtime.stringtoslicerune", "string", "[]rune(s)",
                f"always, unless the result does not escape and has at most {STACK_BUFFER_BYTES} "
                "runes", stack_buffer=True),
+    # Its stack buffer holds any rune: a result that does not escape never allocates.
     EntryPoint("runtime.intstring", "string", "string(rune(i))",
-               "unless the result does not escape (a 4-byte stack buffer) or is one byte",
-               stack_buffer=True),
+               "unless the result does not escape (a 4-byte stack buffer) or is one byte"),
     EntryPoint("runtime.rawstring*", "string", "the runtime's own string building (seen only "
                "when the runtime package itself is compiled)", "always"),
     EntryPoint("runtime.rawbyteslice", "string", "the runtime's own []byte building", "always"),
