@@ -370,3 +370,34 @@ def test_entry_point_releases_match_the_compilers_own_list(which):
         assert (entry.name in known) == (toolchain.release >= entry.since), entry.name
         checked += 1
     assert checked >= 30
+
+
+def test_attach_runtime_calls_matches_by_package_and_line():
+    from types import SimpleNamespace
+
+    from goalloc.calls import attach_runtime_calls
+    from goalloc.calls.model import InlinedFrom
+    from goalloc.escape.model import Site
+
+    grow = RuntimeCall("runtime.growslice", "slice", "a.go", 8, in_loop=True)
+    inlined = RuntimeCall("runtime.newobject", "object", "a.go", 20,
+                          InlinedFrom("p.F.func1", "a.go", 30))
+    other_copy = RuntimeCall("runtime.makemap", "map", "a.go", 14)
+    result = SimpleNamespace(go_version="go1.27.3", packages=["p", "q"], functions=[
+        FunctionCalls("p", "Loop", "p.Loop", "a.go", 5, [grow]),
+        FunctionCalls("p", "F", "p.F", "a.go", 18, [inlined]),
+        FunctionCalls("q", "G", "q.G", "a.go", 12, [other_copy])])
+    append = Site("p", "a.go", 8, 13, "Loop", "append", "slice", "stack")
+    boxed = Site("p", "a.go", 8, 20, "Loop", "x", "interface", "stack")
+    literal = Site("p", "a.go", 30, 9, "F.func1", "&T{}", "object", "heap")
+    same_line_elsewhere = Site("p", "a.go", 14, 11, "H", "make(map[int]int, 100)", "map", "heap")
+    uncovered = Site("r", "a.go", 8, 13, "X", "append", "slice", "stack")
+    findings = attach_runtime_calls([append, boxed, literal, same_line_elsewhere, uncovered],
+                                    result)
+    assert append.runtime_calls == [grow] and boxed.runtime_calls == [grow]
+    assert literal.runtime_calls == [inlined]  # no code of its own line: the inlined copy's
+    assert same_line_elsewhere.runtime_calls == []  # package q's call is q's
+    assert uncovered.runtime_calls == []
+    assert [(f.kind, f.site.expr) for f in findings] == [
+        ("stack-site-allocates", "append"), ("heap-site-without-call", "make(map[int]int, 100)")]
+    assert "runtime.growslice" in findings[0].reason and findings[0].calls == [grow]

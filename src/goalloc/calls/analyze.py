@@ -4,7 +4,7 @@ to what they say about the escape sites of ``goalloc scan``.
 Positions: a call in code inlined from another function has two lines, the line in the
 function being compiled (the call of the inlined function, outermost) and the line in the
 inlined function itself (``inlined_from``). A site of goalloc scan is matched to the calls
-whose outermost line is its line; a site whose line has no such call takes the calls inlined
+of its package whose outermost line is its line; a site whose line has no such call takes the calls inlined
 from its line elsewhere (a closure that was inlined where it is called and never compiled on
 its own).
 """
@@ -109,14 +109,16 @@ def _is_own_call(call: RuntimeCall, site) -> bool:
 
 
 def calls_by_line(functions: Iterable[FunctionCalls]) -> tuple[dict, dict]:
-    """(calls by their outermost (file, line), calls by their inlined origin (file, line))."""
-    outer: dict[tuple[str, int], list[RuntimeCall]] = defaultdict(list)
-    origin: dict[tuple[str, int], list[RuntimeCall]] = defaultdict(list)
+    """(calls by package and outermost (file, line), calls by package and inlined origin
+    (file, line)). Per package: each package compiles its own copy of an inlined function or
+    a generic instantiation, and a site is about its own package's copy."""
+    outer: dict[tuple[str, str, int], list[RuntimeCall]] = defaultdict(list)
+    origin: dict[tuple[str, str, int], list[RuntimeCall]] = defaultdict(list)
     for fn in functions:
         for call in fn.calls:
-            outer[(call.file, call.line)].append(call)
+            outer[(fn.package, call.file, call.line)].append(call)
             if call.inlined_from is not None:
-                origin[(call.inlined_from.file, call.inlined_from.line)].append(call)
+                origin[(fn.package, call.inlined_from.file, call.inlined_from.line)].append(call)
     return outer, origin
 
 
@@ -134,7 +136,7 @@ def attach_runtime_calls(sites: Iterable, calls_result) -> list[CallFinding]:
     for site in sites:
         if site.package not in covered:
             continue
-        key = (site.file, site.line)
+        key = (site.package, site.file, site.line)
         site.runtime_calls = list(outer.get(key) or origin.get(key) or ())
         finding = _finding(site, release)
         if finding is not None:
