@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from goalloc.collect import compiler as collect
 from goalloc.collect.goobj import ObjectLibrary, object_format
 from goalloc.collect.objects import PackageError, compile_packages
 from goalloc.collect.toolchain import Toolchain, find_toolchain
-from goalloc.errors import InputError
+from goalloc.errors import InputError, ToolchainError
 
 if TYPE_CHECKING:  # goalloc.app.scan is imported only when escape sites are wanted
     from goalloc.app.scan import CompileError
@@ -139,13 +140,7 @@ def calls(options: CallsOptions, toolchain: Toolchain | None = None) -> CallsRes
         functions = cache.load(store, digest)
         if functions is None:
             loops.touched.clear()
-            functions = _read_package(package, library, compiled, paths, loops)
-            if functions is None:
-                from goalloc.app.scan import CompileError
-
-                result.errors.append(CompileError(package, f"its archive {archive} cannot be read"))
-                result.failed_packages.append(package)
-                continue
+            functions = _read_package(package, archive, library, compiled, paths, loops)
             cache.store(store, digest, functions, loops.touched)
         result.packages.append(package)
         result.functions += functions
@@ -164,15 +159,16 @@ def calls(options: CallsOptions, toolchain: Toolchain | None = None) -> CallsRes
     return result
 
 
-def _read_package(package: str, library: ObjectLibrary, compiled, paths: _Paths,
-                  loops: _Loops) -> list[FunctionCalls] | None:
-    obj = library.object(package)
-    if obj is None:
-        return None
-    symbols = obj.functions(is_entry_point, own_callees=defines_entry_points(package))
+def _read_package(package: str, archive: str, library: ObjectLibrary, compiled, paths: _Paths,
+                  loops: _Loops) -> list[FunctionCalls]:
     # The linker names a command's symbols main.F, whatever its import path.
     prefix = "main" if compiled.names.get(package) == "main" else ""
-    functions = package_functions(package, symbols, paths.report, loops, prefix)
+    try:
+        symbols = library.object(package).functions(
+            is_entry_point, own_callees=defines_entry_points(package))
+        functions = package_functions(package, symbols, paths.report, loops, prefix)
+    except (struct.error, IndexError, ValueError) as exc:
+        raise ToolchainError(f"{archive}: a malformed Go object file ({exc})") from None
     functions.sort(key=lambda f: (f.file, f.line, f.symbol))
     return functions
 

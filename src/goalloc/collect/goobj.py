@@ -121,10 +121,10 @@ def _value_at(table: tuple[list[int], list[int]], pc: int) -> int:
 
 
 def decode_pcvalue(data: bytes, quantum: int, upto: int | None = None) -> tuple[list[int], list[int]]:
-    """A pc-value table as (range ends, values): values[i] holds for pcs below ends[i] (and at or
-    above ends[i-1]); with ``upto``, decoding stops at the range that holds that pc. The encoding is the runtime's (runtime.step): pairs of a zig-zag varint
-    value delta (from -1) and a varint pc delta in units of the quantum, ended by a zero byte
-    after the first pair."""
+    """A pc-value table as (range ends, values): values[i] holds for pcs below ends[i] (and at
+    or above ends[i-1]); with ``upto``, decoding stops at the range that holds that pc. The
+    encoding is the runtime's (runtime.step): pairs of a zig-zag varint value delta (from -1)
+    and a varint pc delta in units of the quantum, ended by a zero byte after the first pair."""
     ends: list[int] = []
     values: list[int] = []
     val, pc, p, n = -1, 0, 0, len(data)
@@ -303,9 +303,10 @@ class GoObject:
     def functions(self, wanted_callee, own_callees: bool = False) -> list[TextSymbol]:
         """Every function defined here (a symbol with a FuncInfo), with its calls whose callee
         name ``wanted_callee`` accepts; calls to the package's own functions are looked for
-        only with ``own_callees`` (for a package that defines wanted callees). A call is a relocation of the code that has a size
-        (markers such as R_USEIFACE have none) and names the callee. Only the relocations'
-        symbol references are read in bulk; the rest of a relocation only for wanted ones."""
+        only with ``own_callees`` (for a package that defines wanted callees). A call is a
+        relocation of the code that has a size (markers such as R_USEIFACE have none) and
+        names the callee. Only the relocations' symbol references are read in bulk; the rest
+        of a relocation only for wanted ones."""
         data, off = self.data, self.offsets
         n = self.n_defined
         aux_index = struct.unpack_from(f"<{n + 1}I", data, off[BLK_AUXIDX])
@@ -360,25 +361,23 @@ class ObjectLibrary:
     def __init__(self, exports: dict[str, str], fmt: ObjectFormat):
         self.exports = exports  # import path -> package archive
         self.fmt = fmt
-        self._open: dict[str, GoObject | None] = {}
+        self._open: dict[str, GoObject] = {}
         self._names: dict[str, _SymbolNames | None] = {}
 
-    def object(self, package: str) -> "GoObject | None":
+    def object(self, package: str) -> "GoObject":
+        """The whole object of a package the build named (InputError/ToolchainError if it
+        cannot be read)."""
         if package not in self._open:
             path = self.exports.get(package)
-            obj = None
-            if path:
-                try:
-                    obj = GoObject(archive_object(path), self.fmt, path, self.name)
-                except (InputError, ToolchainError):
-                    obj = None
-            self._open[package] = obj
+            if not path:
+                raise InputError(f"the build named no archive for {package}")
+            self._open[package] = GoObject(archive_object(path), self.fmt, path, self.name)
         return self._open[package]
 
     def name(self, package: str, index: int) -> str:
         """The index-th symbol defined by package; "" when that cannot be read (only a name
         is lost: calls come from the matched package's own object)."""
-        if package in self._open and self._open[package] is not None:
+        if package in self._open:
             return self._open[package].defined_name(index)
         if package not in self._names:
             path = self.exports.get(package)
