@@ -383,7 +383,7 @@ def test_attach_runtime_calls_matches_by_package_and_line():
     inlined = RuntimeCall("runtime.newobject", "object", "a.go", 20,
                           InlinedFrom("p.F.func1", "a.go", 30))
     other_copy = RuntimeCall("runtime.makemap", "map", "a.go", 14)
-    result = SimpleNamespace(go_version="go1.27.3", packages=["p", "q"], functions=[
+    result = SimpleNamespace(go_release=(1, 27), packages=["p", "q"], functions=[
         FunctionCalls("p", "Loop", "p.Loop", "a.go", 5, [grow]),
         FunctionCalls("p", "F", "p.F", "a.go", 18, [inlined]),
         FunctionCalls("q", "G", "q.G", "a.go", 12, [other_copy])])

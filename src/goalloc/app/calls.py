@@ -39,6 +39,7 @@ class CallsOptions:
 @dataclass
 class CallsResult:
     go_version: str
+    go_release: tuple[int, int]  # (major, minor) of go_version
     goos: str
     goarch: str
     directory: str
@@ -118,8 +119,8 @@ def calls(options: CallsOptions, toolchain: Toolchain | None = None) -> CallsRes
     if module_root is None and any(collect.is_relative_pattern(p) for p in patterns):
         raise InputError(f"not a Go module: no go.mod in {cwd} or any parent directory "
                          "(standard-library packages such as 'fmt' can be read from anywhere)")
-    result = CallsResult(toolchain.version, toolchain.goos, toolchain.goarch, cwd, module_root,
-                         patterns)
+    result = CallsResult(toolchain.version, toolchain.release, toolchain.goos, toolchain.goarch,
+                         cwd, module_root, patterns)
     compiled = compile_packages(toolchain, patterns, cwd, options.tags)
     result.build_seconds = compiled.seconds
     if not compiled.targets:

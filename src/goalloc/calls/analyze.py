@@ -125,11 +125,9 @@ def calls_by_line(functions: Iterable[FunctionCalls]) -> tuple[dict, dict]:
 def attach_runtime_calls(sites: Iterable, calls_result) -> list[CallFinding]:
     """Set ``runtime_calls`` on each escape site (goalloc.escape.model.Site) of a package that
     ``calls_result`` (goalloc.app.calls.CallsResult: ``functions``, ``packages``,
-    ``go_version``) covers, and return the findings: stack verdicts that still call the
+    ``go_release``) covers, and return the findings: stack verdicts that still call the
     allocator for their own kind of value, and heap verdicts whose line calls none."""
-    from goalloc.collect.toolchain import parse_go_version
-
-    release = parse_go_version(calls_result.go_version)[:2] if calls_result.go_version else (0, 0)
+    release = tuple(calls_result.go_release)
     covered = set(calls_result.packages)
     outer, origin = calls_by_line(calls_result.functions)
     findings = []

@@ -29,7 +29,7 @@ examples:
   goalloc calls -C svc ./internal/... --format sarif -o calls.sarif
 
 exit codes: 0 ok, 2 usage/toolchain/input error,
-            3 compile errors (what compiled is still reported)
+            3 compile errors (what compiled is still reported), 130 interrupted
 GOOS, GOARCH, GOFLAGS and GOALLOC_GO (the go binary) are read from the environment.
 """
 
@@ -83,10 +83,8 @@ def run(args) -> int:
         text = calls_sarif.render(result)
     else:
         from goalloc.report import calls_text
-        from goalloc.report.scan_text import use_color
 
-        text = calls_text.render(result, color=not args.output and use_color(),
-                                 show_all=args.all)
+        text = calls_text.render(result, show_all=args.all)
     write_output(text, args.output)
     if result.errors:
         import sys
