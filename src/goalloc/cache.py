@@ -3,6 +3,8 @@
 * ``scan``: a package's sites and params, keyed by the compiler's -m=2 output for it (which the
   go command replays from its own cache on a warm build), the toolchain and goalloc's code.
 * ``facts``: the facts helper's JSON, keyed by the helper, the patterns and the module's Go files.
+* ``calls``: a package's runtime allocation calls, keyed by its archive (the go command names
+  archives by their content) and the toolchain.
 
 Each entry also records the size and modification time of the source files it read, and is
 used only while they are unchanged. Anything wrong with an entry (missing, stale, unreadable)
@@ -139,7 +141,7 @@ def _code_digest() -> str:
     """The analysis code itself is part of the key: a changed goalloc never reads old entries."""
     h = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
-    for sub in ("escape", "facts", "."):
+    for sub in ("escape", "facts", "collect", "calls", "."):
         folder = os.path.join(here, sub)
         for name in sorted(os.listdir(folder)):
             if name.endswith(".py"):

@@ -58,6 +58,9 @@ class Site:
     diagnostic: str = ""  # the compiler's summary message, e.g. "escapes to heap", "moved to heap"
     note: str = ""  # where the real cost differs from the verdict (static data, zero size)
     inlined_from: str = ""  # the inlined callee this copy comes from, when inlined
+    # The runtime allocation calls the compiled code makes on this line
+    # (goalloc.calls.model.RuntimeCall), once goalloc.calls.attach_runtime_calls has run.
+    runtime_calls: list = field(default_factory=list)
 
     @property
     def position(self) -> Position:
