@@ -7,4 +7,4 @@ commands are defined once in ``options``.
 To add a command: write ``commands/NAME.py`` and add NAME below (the order of ``--help``)."""
 
 COMMANDS = ("scan", "lint", "grow", "verify", "profile", "bench", "gctrace", "baseline", "check",
-            "merge", "watch", "canary", "lab")
+            "merge", "calls", "watch", "canary", "lab")
