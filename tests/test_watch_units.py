@@ -319,3 +319,20 @@ def test_canary_leaves_out_sites_with_too_few_samples():
         iv.sample_period = 64
     fine = canary_stats.compare(base, worse, canary_stats.CanaryPolicy())
     assert {r.site for r in fine.regressions} == {MAPS, None}
+
+
+def test_a_new_process_that_overtook_the_old_counters_is_a_restart():
+    from goalloc.watch.model import MemStats
+    from goalloc.watch.snapshot import _same_gc_history
+
+    old = MemStats(heap_alloc=1, heap_inuse=1, total_alloc=10_000, mallocs=100, num_gc=3,
+                   gc_cpu_fraction=0.0, next_gc=1, pause_total_ns=1,
+                   gc_ends_ns=(1_000, 2_000, 3_000))
+    same = MemStats(heap_alloc=1, heap_inuse=1, total_alloc=90_000, mallocs=900, num_gc=5,
+                    gc_cpu_fraction=0.0, next_gc=1, pause_total_ns=1,
+                    gc_ends_ns=(1_000, 2_000, 3_000, 4_000, 5_000))
+    other = MemStats(heap_alloc=1, heap_inuse=1, total_alloc=90_000, mallocs=900, num_gc=5,
+                     gc_cpu_fraction=0.0, next_gc=1, pause_total_ns=1,
+                     gc_ends_ns=(3_500, 3_600, 3_700, 3_800, 3_900))
+    assert _same_gc_history(old, same)
+    assert not _same_gc_history(old, other)

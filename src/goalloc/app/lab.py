@@ -17,7 +17,8 @@ DEFAULT_COUNT = 6  # the fewest runs that give a 95% confidence interval of a me
 DEFAULT_BENCHTIME = "100ms"
 MIN_RELEASE = (1, 21)  # slices, maps, clear
 MIN_LANGUAGE = (1, 18)  # generics
-_GO_ERROR = re.compile(r"^(?P<file>\S+?\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$")
+# Anywhere in a line: the runner's first line is "<pkg> does not compile: FILE:LINE:COL: ...".
+_GO_ERROR = re.compile(r"(?P<file>[^\s:]+\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$")
 
 
 @dataclass
@@ -329,7 +330,7 @@ def _compile_problem(message: str, source, text: str, ws, options: LabOptions) -
     ours = os.path.basename(ws.file)
     errors = []
     for line in message.splitlines():
-        m = _GO_ERROR.match(line.strip())
+        m = _GO_ERROR.search(line.strip())
         if m:
             errors.append((m.group("file"), int(m.group("line")), m.group("msg")))
     for file, line, msg in errors:

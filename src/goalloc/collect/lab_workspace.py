@@ -169,7 +169,8 @@ class DeadlineToolchain:
         return getattr(self._toolchain, name)
 
     def popen(self, args, **kwargs):
-        group = _ProcessGroup(self._toolchain.popen(args, start_new_session=True, **kwargs))
+        kwargs["start_new_session"] = True  # the runner may ask for it too
+        group = _ProcessGroup(self._toolchain.popen(args, **kwargs))
         group.timer = threading.Timer(max(0.0, self.deadline - time.monotonic()),
                                       self._stop, (group,))
         group.timer.daemon = True

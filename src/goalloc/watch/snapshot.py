@@ -71,9 +71,20 @@ def is_restart(prev: Snapshot, cur: Snapshot) -> bool:
     """True when ``cur`` comes from another process than ``prev``."""
     a, b = prev.memstats, cur.memstats
     if a is not None and b is not None:
-        return (b.mallocs < a.mallocs or b.total_alloc < a.total_alloc or b.num_gc < a.num_gc)
+        return (b.mallocs < a.mallocs or b.total_alloc < a.total_alloc or b.num_gc < a.num_gc
+                or not _same_gc_history(a, b))
     return (cur.alloc_objects < prev.alloc_objects * (1 - RESTART_DROP)
             or cur.alloc_bytes < prev.alloc_bytes * (1 - RESTART_DROP))
+
+
+def _same_gc_history(a, b) -> bool:
+    """False when ``b`` cannot be the process ``a`` was: the end time of ``a``'s last GC is
+    still in the runtime's ring of the last 256 GC end times (PauseEnd), unchanged, as long as
+    fewer than 256 cycles ran since. A new process that already allocated more than the old
+    one (so no counter went down) fails this test once both have collected."""
+    if not a.gc_ends_ns or b.num_gc - a.num_gc >= 255:
+        return True  # nothing to compare, or the ring has been overwritten since
+    return a.gc_ends_ns[-1] in b.gc_ends_ns
 
 
 def interval_between(prev: Snapshot, cur: Snapshot) -> Interval | None:
