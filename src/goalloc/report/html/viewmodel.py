@@ -122,7 +122,32 @@ def link_findings(site_recs: list[dict], finding_recs: list[dict], findings) -> 
 
 _SLICE_TYPE = re.compile(r"\[\]([\w.*\[\]]+)")
 _MAP_TYPE = re.compile(r"map\[([\w.*\[\]]+)\]([\w.*\[\]]+)")
-_MAKE_CAP = re.compile(r"make\(\s*(?:\[\][\w.*]+|map\[[^\]]+\][\w.*]+)\s*,\s*(\d+)(?:\s*,\s*(\d+))?")
+
+
+def make_size(text: str) -> tuple[bool, int | None]:
+    """For ``make(T, len[, cap])`` or ``make(map[K]V, hint)``: whether a size is given, and
+    its value when it is a literal (the capacity if there is one)."""
+    start = text.find("make(")
+    if start < 0:
+        return False, None
+    args, depth, current = [], 0, ""
+    for ch in text[start + 5:]:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        if ch == "," and depth == 0:
+            args.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    args.append(current.strip())
+    if len(args) < 2 or not args[-1]:
+        return False, None
+    size = args[-1].replace("_", "")
+    return True, int(size) if size.isdigit() else None
 
 
 _POINTER_TO_NAMED = re.compile(r"\*[\w.]+")
@@ -140,11 +165,13 @@ class GrowthModels:
         self.go = go_version
         self._cache: dict[tuple, dict | None] = {}
 
-    def for_site(self, site, line_text: str, n: int | None) -> dict | None:
+    def for_site(self, site, line_text: str, n: int | None, notes: tuple = ()) -> dict | None:
+        """``notes``: the messages of the findings at the site, which name the slice's type
+        when neither the expression (``append``) nor the line does."""
         if site.verdict != "heap" or site.kind not in ("slice", "map"):
             return None
         n = max(1, min(n or GROWTH_N, MAX_GROWTH_N))
-        for text in (site.expr, line_text):
+        for text in (site.expr, line_text, *notes):
             picture = (self._slice(text, n) if site.kind == "slice" else self._map(text, n))
             if picture is not None:
                 return picture
@@ -154,8 +181,10 @@ class GrowthModels:
         m = _SLICE_TYPE.search(text or "")
         if not m:
             return None
-        cap = _MAKE_CAP.search(text)
-        start = int(cap.group(2) or cap.group(1)) if cap else 0
+        sized, literal = make_size(text)
+        # A make sized by an expression (len(x)) is assumed sized right: one allocation.
+        start = (literal if literal is not None else n) if sized else 0
+        n = max(n, start)
         key = ("slice", m.group(1), n, start)
         if key not in self._cache:
             self._cache[key] = self._simulate_slice(m.group(1), n, start)
@@ -167,7 +196,7 @@ class GrowthModels:
 
         try:
             lay = layout_of(_modelable(elem))
-            g = simulate_slice(self.go, lay.size, lay.pointers, n, start_cap=min(start, n))
+            g = simulate_slice(self.go, lay.size, lay.pointers, n, start_cap=start)
         except GoallocError:
             return None
         return {"kind": "slice", "type": "[]" + elem, "n": n, "go": g.go, "start": start,
@@ -180,8 +209,8 @@ class GrowthModels:
         m = _MAP_TYPE.search(text or "")
         if not m:
             return None
-        hint_m = _MAKE_CAP.search(text)
-        hint = int(hint_m.group(1)) if hint_m else None
+        sized, literal = make_size(text)
+        hint = (literal if literal is not None else n) if sized else None
         key = ("map", m.group(1), m.group(2), n, hint)
         if key not in self._cache:
             self._cache[key] = self._simulate_map(m.group(1), m.group(2), n, hint)
@@ -277,7 +306,8 @@ def sites_document(mode: str, title: str, meta: dict, sites, findings, module_ro
         n = next((finding_recs[i]["estimate"]["n"] for i in rec["findings"]
                   if finding_recs[i]["estimate"]), None)
         text = _line(files.get(site.file), site.line)
-        pic = growth.for_site(site, text, n)
+        pic = growth.for_site(site, text, n, tuple(finding_recs[i]["message"]
+                                                   for i in rec["findings"]))
         if pic is not None:
             if id(pic) not in picture_ids:
                 picture_ids[id(pic)] = len(pictures)

@@ -434,7 +434,8 @@
     var table = el("table", { class: "steps" }, el("tr", null, el("th", null, "at len"), el("th", null, "cap"), el("th", null, "allocated")));
     steps.forEach(function (s) { table.appendChild(el("tr", null, el("td", null, num(s[0])), el("td", null, num(s[1]) + " → " + num(s[2])), el("td", null, bytes(s[3])))); });
     return el("div", null, svg, el("p", { class: "muted" }, num(g.allocations) + " allocations, " + bytes(g.bytes) +
-      " allocated, " + bytes(g.copied) + " copied; make it with capacity " + num(g.n) + " for one allocation."), table);
+      " allocated, " + bytes(g.copied) + " copied" + (g.start ? " (capacity " + num(g.start) + " given at make)." :
+      "; make it with capacity " + num(g.n) + " for one allocation.")), table);
   }
   function mapChart(g) {
     var w = 640, h = 220, pad = { l: 60, r: 12, t: 12, b: 30 };
@@ -457,7 +458,8 @@
     var table = el("table", { class: "steps" }, el("tr", null, el("th", null, "at entries"), el("th", null, "what"), el("th", null, "allocated")));
     g.steps.forEach(function (s) { table.appendChild(el("tr", null, el("td", null, num(s[0])), el("td", null, s[1]), el("td", null, bytes(s[3])))); });
     return el("div", null, svg, el("p", { class: "muted" }, (g.implementation || "") + " map: " + num(g.allocations) +
-      " allocations, " + bytes(g.bytes) + " in all; a size hint of " + num(g.n) + " allocates once up front."), table);
+      " allocations, " + bytes(g.bytes) + " in all" + (g.start ? " (size hint " + num(g.start) + " given at make)." :
+      "; a size hint of " + num(g.n) + " allocates the table up front.")), table);
   }
 
   function renderFlame() {
