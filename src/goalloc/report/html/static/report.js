@@ -538,6 +538,8 @@
     else if (r.view === "gc") renderGC();
     else { renderOverview(r); window.scrollTo(0, 0); }
     document.body.setAttribute("data-view", r.view);
+    // What is on screen, for tests and tools that wait for a view after a hash change.
+    document.body.setAttribute("data-route", r.view === "source" ? "source:" + r.file + ":" + r.line : r.view);
   }
 
   var search = document.getElementById("search");
