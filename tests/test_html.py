@@ -370,3 +370,23 @@ def test_script_json_escapes_what_ends_a_script():
     text = script_json({"a": "</script><!--&\u2028\u2029'\""})
     assert not set("<>&\u2028\u2029") & set(text)
     assert json.loads(text) == {"a": "</script><!--&\u2028\u2029'\""}
+
+
+def test_verify_report_puts_measured_sites_first(pages, tmp_path):
+    out = tmp_path / "verify.html"
+    try:
+        code = main(["verify", "--example", "--benchtime", "20x", "--format", "html", "-o",
+                     str(out), "--no-progress"])
+    except GoallocError as exc:
+        pytest.skip(f"no Go toolchain: {exc}")
+    assert code == 0
+    page = pages(out)
+    p = page.open()
+    data = json.loads(p.text_content("#goalloc-data"))
+    assert data["measured"] and p.locator("tr.measured-row").count() == min(
+        len(data["measured"]), 30)
+    measured_sites = [s for s in data["sites"] if s["measured"] and s["verdict"] == "heap"]
+    heaviest = max(measured_sites, key=lambda s: s["measured"][0])
+    first = p.locator("li.site-row").first
+    assert first.get_attribute("data-site") == str(heaviest["id"])
+    assert "measured" in first.text_content()

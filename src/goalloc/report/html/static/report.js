@@ -475,13 +475,14 @@
       var name = n[0], file = n[4], line = n[5];
       var cls = /^runtime\./.test(name) ? "rt" : file ? "user" : "std";
       var label = name + (line ? ":" + line : "");
+      var shortLabel = name.replace(/^.*\//, "") + (line ? ":" + line : "");
       var g = sv("g", { class: cls + (file ? " linked" : ""), "data-file": file, "data-line": file ? line : null,
         tabindex: file ? 0 : null, role: file ? "link" : null, "aria-label": file ? label + ", " + fmt(n[3]) : null },
         sv("title", null, label + " — " + fmt(n[3]) + " (" + (n[3] / f.total * 100).toFixed(1) + "%)"),
         sv("rect", { x: x, y: y, width: width, height: rowH - 1 }));
       if (width > 36) {
         var chars = Math.floor((width - 6) / 6.6);
-        g.appendChild(sv("text", { x: x + 3, y: y + 13 }, label.length > chars ? label.slice(0, Math.max(chars - 1, 1)) + "…" : label));
+        g.appendChild(sv("text", { x: x + 3, y: y + 13 }, shortLabel.length > chars ? shortLabel.slice(0, Math.max(chars - 1, 1)) + "…" : shortLabel));
       }
       if (file) {
         var go = function () { location.hash = hashFor(file, line).slice(1); };
