@@ -234,7 +234,11 @@ class GrowthModels:
 # ------------------------------------------------------------------------------ files, tree
 
 def read_source(root: str | None, path: str) -> str | None:
-    full = path if os.path.isabs(path) or not root else os.path.join(root, path)
+    """The file's text, or None; a relative path without a root is not guessed at (it would
+    be read from wherever goalloc runs)."""
+    if not os.path.isabs(path) and not root:
+        return None
+    full = path if os.path.isabs(path) else os.path.join(root, path)
     try:
         with open(full, "rb") as fh:
             data = fh.read()
