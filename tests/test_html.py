@@ -390,3 +390,21 @@ def test_verify_report_puts_measured_sites_first(pages, tmp_path):
     first = p.locator("li.site-row").first
     assert first.get_attribute("data-site") == str(heaviest["id"])
     assert "measured" in first.text_content()
+
+
+def test_growth_model_reads_the_code_not_the_fix():
+    """An `append` site takes its type from the finding's message, whose make() is the fix:
+    the picture is of the code as it is (growing from nil), a sized make is drawn as sized."""
+    from goalloc.escape.model import Site
+    from goalloc.report.html.viewmodel import GrowthModels
+
+    models = GrowthModels("1.27")
+    append = Site("p", "f.go", 3, 9, "F", "append", "slice", "heap", "returned")
+    fix = ("this loop appends len(xs) times to ids ([]int64): make([]int64, 0, len(xs)) saves",)
+    grown = models.for_site(append, "ids = append(ids, x)", 1000, fix)
+    assert grown["type"] == "[]int64" and grown["start"] == 0 and grown["allocations"] > 5
+    sized = Site("p", "f.go", 2, 9, "F", "make([]int64, 0, len(xs))", "slice", "heap", "returned")
+    one = models.for_site(sized, "ids := make([]int64, 0, len(xs))", 1000)
+    assert one["allocations"] == 1 and 8000 <= one["bytes"] < 9000  # one size class up
+    hinted = Site("p", "f.go", 2, 9, "F", "make(map[string]*T, 64)", "map", "heap", "returned")
+    assert models.for_site(hinted, "", 1000)["start"] == 64

@@ -171,17 +171,20 @@ class GrowthModels:
         if site.verdict != "heap" or site.kind not in ("slice", "map"):
             return None
         n = max(1, min(n or GROWTH_N, MAX_GROWTH_N))
-        for text in (site.expr, line_text, *notes):
-            picture = (self._slice(text, n) if site.kind == "slice" else self._map(text, n))
+        # A finding's message names the type, but the make it shows is the fix, not the code:
+        # its size is not the site's.
+        for text, sized in ((site.expr, True), (line_text, True), *((t, False) for t in notes)):
+            picture = (self._slice(text, n, sized) if site.kind == "slice"
+                       else self._map(text, n, sized))
             if picture is not None:
                 return picture
         return None
 
-    def _slice(self, text: str, n: int) -> dict | None:
+    def _slice(self, text: str, n: int, read_size: bool = True) -> dict | None:
         m = _SLICE_TYPE.search(text or "")
         if not m:
             return None
-        sized, literal = make_size(text)
+        sized, literal = make_size(text) if read_size else (False, None)
         # A make sized by an expression (len(x)) is assumed sized right: one allocation.
         start = (literal if literal is not None else n) if sized else 0
         n = max(n, start)
@@ -205,11 +208,11 @@ class GrowthModels:
                 "steps": [[st.at_len, st.old_cap, st.new_cap, st.bytes_allocated]
                           for st in g.steps]}
 
-    def _map(self, text: str, n: int) -> dict | None:
+    def _map(self, text: str, n: int, read_size: bool = True) -> dict | None:
         m = _MAP_TYPE.search(text or "")
         if not m:
             return None
-        sized, literal = make_size(text)
+        sized, literal = make_size(text) if read_size else (False, None)
         hint = (literal if literal is not None else n) if sized else None
         key = ("map", m.group(1), m.group(2), n, hint)
         if key not in self._cache:
