@@ -26,7 +26,7 @@ def register(subparsers) -> None:
         epilog_text=EPILOG)
     p.add_argument("file", nargs="?", default="-", metavar="FILE|-",
                    help="the log (default: - for standard input)")
-    options.add_format(p)
+    options.add_format(p, ("text", "json", "html"))
     p.add_argument("--plot", metavar="FILE.svg|png",
                    help="draw heap size (and pauses) over time into an SVG or PNG file "
                         "(needs goalloc[plot])")
@@ -65,6 +65,11 @@ def run(args) -> int:
     trace, summary = result.trace, result.summary
     if args.format == "json":
         write_output(gctrace_report.render_json(trace, summary), args.output)
+    elif args.format == "html":
+        from goalloc.report.html import render_gctrace
+
+        write_output(render_gctrace(trace, summary, gctrace_report.render_text(trace, summary)),
+                     args.output)
     else:
         from goalloc.report.terminal import fit_text
 

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
                    help="alloc_objects, alloc_space, inuse_objects, inuse_space or a number "
                         "(default: the profile's default, like pprof)")
     p.add_argument("--base", metavar="OLD", help="show the difference OLD -> PROFILE per site")
-    options.add_format(p)
+    options.add_format(p, ("text", "json", "html"))
     p.add_argument("--top", type=int, default=None, metavar="N",
                    help="sites to show (text default 10 per table; json default all)")
     options.add_output(p)
@@ -62,6 +62,10 @@ def run(args) -> int:
 
         text = profile_json.render(result.attribution, path=args.file, base=args.base,
                                    go=result.go, top=args.top)
+    elif args.format == "html":
+        from goalloc.report.html import render_profile
+
+        text = render_profile(result, args.file, source_root=args.source, base=args.base)
     else:
         from goalloc.report import profile_text
 

@@ -9,7 +9,7 @@ from goalloc.commands import options
 from goalloc.errors import EXIT_COMPILE, EXIT_POLICY, UsageError
 from goalloc.escape.model import CAUSES, KINDS
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 EPILOG = """\
 what it reports:
@@ -166,6 +166,10 @@ def write_report(args, result, sites, filters: dict) -> None:
         from goalloc.report import github
 
         text = github.render(result, sites)
+    elif args.format == "html":
+        from goalloc.report.html import render_scan
+
+        text = render_scan(result, sites, filters)
     else:
         from goalloc.report import scan_text
         from goalloc.report.terminal import Terminal

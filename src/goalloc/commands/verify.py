@@ -37,7 +37,7 @@ def register(subparsers) -> None:
                    help="bytes per profile sample; 1 records every allocation (default)")
     options.add_tags(p)
     p.add_argument("--top", type=int, default=15, metavar="N", help="text: sites to show (default 15)")
-    options.add_format(p)
+    options.add_format(p, ("text", "json", "html"))
     options.add_output(p)
     options.add_rules(p)
     options.add_progress(p)
@@ -67,6 +67,10 @@ def run(args) -> int:
                     bench_log=None if args.no_progress else sys.stderr, warn=warn)
     if args.format == "json":
         text = render_json(result)
+    elif args.format == "html":
+        from goalloc.report.html import render_verify
+
+        text = render_verify(result)
     else:
         from goalloc.report.terminal import fit_text
 
