@@ -23,7 +23,12 @@ LIMIT = 15 * 1024 * 1024
 
 
 def main() -> int:
-    patterns = sys.argv[1:] or ["net/http"]
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("patterns", nargs="*", default=["net/http"], metavar="PATTERN",
+                    help="package patterns to scan (default net/http)")
+    patterns = ap.parse_args().patterns
     start = time.perf_counter()
     result = scan_module(ScanOptions(".", patterns))
     scanned = time.perf_counter() - start
