@@ -36,6 +36,15 @@ SAMPLES = {
 }
 
 
+def benchstat_delta(old_median: float, new_median: float, p: float) -> str:
+    """benchstat's delta column: `~` unless p <= 0.05, else the signed change of the medians."""
+    if p > 0.05:
+        return "~"
+    if old_median == new_median:
+        return "0.00%"
+    return f"{(new_median / old_median - 1) * 100:+.2f}%"
+
+
 def run_json(capsys, *args) -> dict:
     assert main(["bench", "compare", str(OLD), str(NEW), "--format", "json", *args]) == 0
     return json.loads(capsys.readouterr().out)
@@ -52,8 +61,8 @@ def test_json_agrees_with_independent_statistics(capsys):
         p = brute_force_p(old, new)
         assert c["p"] == pytest.approx(p, abs=1e-12), key
         assert c["significant"] is (p <= 0.05)
-        assert c["delta"] == ("~" if p > 0.05 else c["delta"])
         a, b = statistics.median(old), statistics.median(new)
+        assert c["delta"] == benchstat_delta(a, b, p), key
         assert c["delta_pct"] == pytest.approx(0.0 if a == b else (b / a - 1) * 100)
 
 
@@ -85,11 +94,14 @@ def test_units_as_written_and_scipy_cross_check(capsys):
     scipy_stats = pytest.importorskip("scipy.stats")
     doc = run_json(capsys)
     assert {c["unit"] for c in doc["comparisons"]} == {"ns/op", "B/op", "allocs/op", "keys/op"}
+    checked = []
     for c in doc["comparisons"]:
         old, new = SAMPLES.get((c["name"], c["unit"]), (None, None))
         if old and len(set(old + new)) == len(old + new):  # no ties: scipy's exact test
             assert c["p"] == pytest.approx(
                 scipy_stats.mannwhitneyu(old, new, method="exact").pvalue)
+            checked.append(c["name"])
+    assert sorted(checked) == ["Append-8", "Few-8", "MapFill/n=100-8"]
 
 
 def test_geomeans(capsys):
