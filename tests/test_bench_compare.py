@@ -230,3 +230,17 @@ def test_display_units_and_prefixes():
     assert format_value(2040, "B/op") == "1.992Ki"
     assert format_value(16, "allocs/op") == "16.00"
     assert format_value(322.2, "MB/s") == "307.3Mi"  # 322.2e6 B/s
+
+
+def test_ignore_procs_matches_by_name_without_the_suffix(tmp_path):
+    old = parse_bench_text(OLD.read_text())
+    new4 = parse_bench_text(NEW.read_text().replace("-8 ", "-4 "))
+    # Asked for: matched without the -N suffix, with nothing to note (it was the request).
+    res = compare(old, new4, ignore_procs=True)
+    assert res.notes == [] and res.only_old == res.only_new == []
+    append = next(r for r in res.rows if r.name == "Append" and r.comparison)
+    assert append.comparison.p == pytest.approx(2 / 924)
+    # Turned off: -8 and -4 results are different benchmarks, and none is in both files.
+    res = compare(old, new4, ignore_procs=False)
+    assert not any(r.comparison for r in res.rows)
+    assert sorted(res.only_old) == ["Append-8", "Few-8", "MapFill/n=100-8", "Ties-8"]
