@@ -36,7 +36,7 @@ def test_swiss_load_factor_is_seven_eighths():
 
 def test_hint_allocates_up_front_and_maps_do_not_shrink():
     hinted = simulate_map("1.27", "string", "int", 5000, hint=5000)
-    assert [s.at_n for s in hinted.steps] == [0] * len(hinted.steps)
+    assert hinted.steps and all(s.at_n == 0 for s in hinted.steps)
     kept = simulate_map("1.27", "string", "int", 5000, delete_all=True)
     assert kept.live_bytes == simulate_map("1.27", "string", "int", 5000).live_bytes
 

@@ -29,6 +29,7 @@ def test_corpus_causes_match_labels(corpus_scan):
 
 def test_every_heap_site_has_explanation_and_fix(corpus_scan):
     result = corpus_scan
+    assert result.heap_sites
     for s in result.heap_sites:
         assert s.cause in CAUSES
         assert s.expr in s.explanation, s
