@@ -199,8 +199,9 @@ def test_lint_fail_on_findings(capsys, tmp_path):
 # --- Ctrl-C and a closed pipe -----------------------------------------------------------------
 
 def _go_that_hangs(tmp_path: Path) -> tuple[str, Path]:
-    """A go binary that answers `go env` and then never finishes `go build`; it creates
-    `started` when the build has begun."""
+    """A go binary that answers `go env` and then never finishes `go build`. It creates
+    `started` once goalloc has read more than a pipe's buffer of its output, so goalloc is
+    then in its read loop, not still starting the build."""
     started = tmp_path / "started"
     go = tmp_path / "go"
     go.write_text(textwrap.dedent(f"""\
@@ -210,7 +211,10 @@ def _go_that_hangs(tmp_path: Path) -> tuple[str, Path]:
             print(json.dumps({{"GOVERSION": "go1.27.3", "GOROOT": {str(tmp_path / "none")!r},
                               "GOOS": "linux", "GOARCH": "amd64"}}))
             sys.exit(0)
-        print("# example.com/m", flush=True)
+        print("# example.com/m")
+        sys.stdout.write("./m.go:3:6: can inline F with cost 2 as: func() int {{ return 1 }}\\n"
+                         * 4000)
+        sys.stdout.flush()
         open({str(started)!r}, "w").close()
         time.sleep(120)
         """))
@@ -222,9 +226,12 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
     go, started = _go_that_hangs(tmp_path)
     d = module(tmp_path, {"m.go": "package m\n"})
     argv, env = python_m_goalloc()
+    # A shell's background job ignores SIGINT, and an ignored signal stays ignored across exec;
+    # the terminal a user presses Ctrl-C in has not ignored it.
     proc = subprocess.Popen([*argv, "scan", "-C", d, "--no-progress", "--no-rules"],
                             env={**env, "GOALLOC_GO": go}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not started.exists():
@@ -232,7 +239,12 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
             assert time.monotonic() < deadline, "the build never started"
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            raise AssertionError(f"still running 60 s after SIGINT; stdout {out!r}, stderr {err!r}")
     finally:
         proc.kill()
     assert proc.returncode == 130
