@@ -1,6 +1,6 @@
 """Command-line behaviour with no other test: scan's filters and switches (--limit, --package,
 --heap-only, -v, --tags, --no-cache), GOOS/GOARCH from the environment, lint
---fail-on-findings, and what goalloc.cli.main does on Ctrl-C and on a closed pipe.
+--fail-on-findings, and Ctrl-C during a build (exit 130, one line).
 
 Everything goes through goalloc.cli.main or `python -m goalloc`, with the real compiler (or,
 for Ctrl-C, a stand-in go binary that never finishes its build)."""
@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from escape_corpus import CORPUS
 
 from goalloc import cache
 from goalloc.cli import main
@@ -196,7 +195,7 @@ def test_lint_fail_on_findings(capsys, tmp_path):
     assert json.loads(out)["findings"] == []
 
 
-# --- Ctrl-C and a closed pipe -----------------------------------------------------------------
+# --- Ctrl-C -----------------------------------------------------------------------------
 
 def _go_that_hangs(tmp_path: Path) -> tuple[str, Path]:
     """A go binary that answers `go env` and then never finishes `go build`. It creates
@@ -249,33 +248,3 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
         proc.kill()
     assert proc.returncode == 130
     assert err == "goalloc: interrupted\n" and out == ""
-
-
-def test_closed_pipe_is_not_an_error():
-    """`goalloc scan ... | head -c 100`: the corpus's JSON (over 100 KB) is larger than a
-    pipe's buffer, so goalloc is still writing when the reader goes away."""
-    argv, env = python_m_goalloc()
-    proc = subprocess.Popen([*argv, "scan", "-C", CORPUS, "--no-progress", "--no-rules",
-                             "--format", "json"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    try:
-        assert proc.stdout.read(100).startswith(b"{")
-        proc.stdout.close()
-        err = proc.stderr.read().decode()
-        proc.wait(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0 and err == ""
-
-
-def test_broken_pipe_path_of_main(monkeypatch, capsys):
-    class ClosedPipe:
-        def write(self, text):
-            raise BrokenPipeError(32, "Broken pipe")
-
-        def flush(self):
-            raise BrokenPipeError(32, "Broken pipe")
-
-    monkeypatch.setattr(sys, "stdout", ClosedPipe())
-    assert main(["grow", "slice", "--elem", "int64", "--n", "100", "--go", "1.27"]) == 0
-    assert capsys.readouterr().err == ""
