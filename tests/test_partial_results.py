@@ -125,3 +125,40 @@ def test_go_reason_joins_and_bounds():
     assert go_reason("", "fallback") == "fallback"
     long = go_reason("\n".join(f"line {i} " + "x" * 50 for i in range(100)))
     assert len(long) <= 600 and long.endswith("...")
+
+
+LOOPY = {"good/loop.go": ("package good\n\nfunc Evens(xs []int) []int {\n\tvar out []int\n"
+                          "\tfor _, x := range xs {\n\t\tout = append(out, 2*x)\n\t}\n"
+                          "\treturn out\n}\n"),
+         "good/loop_test.go": ('package good\n\nimport "testing"\n\n'
+                               'func BenchmarkEvens(b *testing.B) {\n\tfor i := 0; i < b.N; i++ '
+                               '{\n\t\t_ = Evens(make([]int, 100))\n\t}\n}\n')}
+
+
+def test_lint_reports_good_packages_beside_broken_ones(tmp_path, capsys):
+    d = _module(tmp_path / "m", {**GOOD, **LOOPY, "empty/empty.go": "",
+                                 "typeerr/t.go": 'package typeerr\n\nfunc F() int { return "x" }\n'})
+    code = main(["lint", "-C", str(d), "--format", "json", "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 3
+    doc = json.loads(captured.out)
+    assert "example.com/m/good" in doc["packages"]
+    assert {f["rule"] for f in doc["findings"]} >= {"prealloc-slice"}
+    broken = {p["package"] for p in doc["failed_packages"]}
+    assert "example.com/m/typeerr" in broken
+    assert captured.err.count("\n") == 1 and "do not type-check" in captured.err
+
+
+def test_verify_reports_what_ran_beside_a_package_that_does_not_compile(tmp_path, capsys):
+    d = _module(tmp_path / "m", {**GOOD, **LOOPY,
+                                 "typeerr/t.go": 'package typeerr\n\nfunc F() int { return "x" }\n',
+                                 "typeerr/t_test.go": ('package typeerr\n\nimport "testing"\n\n'
+                                                       'func BenchmarkF(b *testing.B) {}\n')})
+    code = main(["verify", "-C", str(d), "--benchtime", "5x", "--format", "json",
+                 "--no-progress", "--no-rules"])
+    captured = capsys.readouterr()
+    assert code == 3, captured.err
+    doc = json.loads(captured.out)
+    assert [b["name"].split("-")[0] for b in doc["benchmarks"]] == ["Evens"]
+    assert any(m["function"].endswith("good.Evens") for m in doc["measured"])
+    assert captured.err.strip().startswith("goalloc: error:") and "typeerr" in captured.err

@@ -42,6 +42,9 @@ class LintResult:
     packages: list[str]
     findings: list
     escape: EscapeStatus
+    # (package, first error) of packages that do not load or type-check: their findings are
+    # missing, the rest stands (exit 3).
+    broken: list[tuple[str, str]] = field(default_factory=list)
 
 
 def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
@@ -59,7 +62,7 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
     toolchain = find_toolchain()
     with progress.phase("source facts"):
         facts = collect_facts(toolchain, options.directory, options.patterns,
-                              build_flags=build_flags(options.tags))
+                              build_flags=build_flags(options.tags), allow_errors=True)
     sites: list = []
     if not options.run_escape:
         escape = EscapeStatus(False, reason="not run (--no-escape)")
@@ -78,5 +81,9 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
                 warn(f"escape analysis failed, rules that need it report nothing: {exc}")
     findings = run_rules(facts, sites, go_version=toolchain.release_str,
                          assume_n=options.rules.assume_n, select=ids)
+    broken = {}
+    for path, error in facts.package_errors():
+        broken.setdefault(path, " ".join(error.split()))
     return LintResult(toolchain, facts.goarch, ids, options.rules.assume_n,
-                      [p.path for p in facts.packages], findings, escape)
+                      [p.path for p in facts.packages if p.path not in broken], findings,
+                      escape, sorted(broken.items()))

@@ -44,6 +44,7 @@ class VerifyResult:
     packages_without_benchmarks: list[str] = field(default_factory=list)
     test_code_bytes: int = 0  # allocated by benchmark setup in _test.go files (not scanned)
     go: GoInfo | None = None
+    failure: Exception | None = None  # a BenchFailed for the packages that did not run
 
 
 def _function_names(prof) -> set[str]:
@@ -77,7 +78,7 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
     and link it to its escape site. ``bench_log`` (a text stream) receives go test's result
     lines as they come."""
     from goalloc.app.scan import ScanOptions, scan_module
-    from goalloc.collect.bench_runner import run_benchmarks
+    from goalloc.collect.bench_runner import BenchFailed, run_benchmarks
     from goalloc.collect.toolchain import find_toolchain
     from goalloc.collect.pprof import read_profile
     from goalloc.profiles import attribute, link_sites
@@ -91,9 +92,18 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
     if options.tags:
         extra.append(f"-tags={options.tags}")
     with tempfile.TemporaryDirectory(prefix="goalloc-verify-") as tmp:
-        run = run_benchmarks(toolchain, patterns, bench=options.bench, count=options.count,
-                             cwd=result.directory, memprofile_dir=tmp,
-                             benchtime=options.benchtime, progress=bench_log, extra_args=extra)
+        failure = None
+        try:
+            run = run_benchmarks(toolchain, patterns, bench=options.bench, count=options.count,
+                                 cwd=result.directory, memprofile_dir=tmp,
+                                 benchtime=options.benchtime, progress=bench_log,
+                                 extra_args=extra)
+        except BenchFailed as exc:
+            if not exc.run.results:
+                raise
+            # Some packages did not compile or their benchmarks failed: what ran is reported
+            # and the command ends with the failure's exit code.
+            run, failure = exc.run, exc
         measured: list[MeasuredSite] = []
         totals = {"alloc_space": 0, "alloc_objects": 0}
         seen_functions: set[str] = set()
@@ -144,4 +154,5 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
             unexercised += 1
     return VerifyResult(toolchain.version, result.directory, run.results, measured, no_cost,
                         unexercised, totals, options.memprofilerate, result,
-                        run.packages_without_benchmarks, test_bytes, GoInfo.of(toolchain))
+                        run.packages_without_benchmarks, test_bytes, GoInfo.of(toolchain),
+                        failure)

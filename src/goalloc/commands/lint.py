@@ -68,6 +68,13 @@ def run(args) -> int:
 
         text = fit_text(format_findings(result.findings), args.output)
     write_output(text, args.output)
+    if result.broken:
+        from goalloc.errors import EXIT_COMPILE
+
+        path, first = result.broken[0]
+        print(f"goalloc: error: {len(result.broken)} package(s) do not type-check, their "
+              f"findings are missing; first: {path}: {first}", file=sys.stderr)
+        return EXIT_COMPILE
     matches = check_policy(conditions, [], result.findings)
     if matches:
         report_policy(matches)

@@ -76,4 +76,14 @@ def run(args) -> int:
 
         text = fit_text(render_text(result, args.top), args.output)
     write_output(text, args.output)
+    if result.failure is not None:
+        print(f"goalloc: error: {result.failure}", file=sys.stderr)
+        return result.failure.exit_code
+    if result.scan.errors:
+        from goalloc.errors import EXIT_COMPILE
+
+        first = result.scan.errors[0]
+        print(f"goalloc: error: {len(result.scan.failed_packages)} package(s) do not compile, "
+              f"first: {first.package}: {first.message}", file=sys.stderr)
+        return EXIT_COMPILE
     return 0

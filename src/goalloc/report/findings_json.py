@@ -19,7 +19,8 @@ def lint_document(result) -> dict:
     go = GoInfo(tc.version, tc.goos, result.goarch)
     return document("lint", SCHEMA_VERSION, go, {
         "assume_n": result.assume_n, "rules": result.rules, "packages": result.packages,
-        "escape": result.escape.to_json(), "findings": findings_json(result.findings)})
+        "escape": result.escape.to_json(), "findings": findings_json(result.findings),
+        "failed_packages": [{"package": p, "error": e} for p, e in result.broken]})
 
 
 def render(result) -> str:
