@@ -47,6 +47,7 @@ class ScanResult:
     build_seconds: float = 0.0
     findings: list = field(default_factory=list)  # rule findings, when rules ran
     rules_error: Exception | None = None  # why the rules could not run, when they could not
+    facts: object = None  # the goalloc.facts.Facts the rules read, when they ran
 
     @property
     def heap_sites(self) -> list[Site]:
@@ -500,6 +501,9 @@ def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None
     if options.rules.enabled:
         with progress.phase("source facts and rules"):
             add_findings(result, options.rules, toolchain, options.tags, warn)
+    from goalloc.escape.ranking import prioritize
+
+    prioritize(result.sites, result.findings, result.facts)
     return result
 
 
@@ -513,6 +517,7 @@ def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
     try:
         facts = collect_facts(toolchain, result.directory, result.patterns, allow_errors=True,
                               build_flags=collect.build_flags(tags))
+        result.facts = facts
         result.findings = run_rules(facts, result.sites, go_version=toolchain.release_str,
                                     assume_n=rules.assume_n, select=[r.id for r in selected])
     except GoallocError as exc:

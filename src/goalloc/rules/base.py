@@ -79,6 +79,14 @@ class Finding:
     estimate: Estimate | None = None
     # Escape sites (file, line, col) of the compiler's report that this finding explains.
     sites: list[tuple[str, int, int]] = field(default_factory=list)
+    # The kind of fix (goalloc.escape.advice.FIX_KINDS), hot/normal/cold with the reasons,
+    # the place in the fix-first order, and a prefilled `goalloc lab` command line for
+    # container findings ("" when none applies). Set after the rules ran (docs/scan.md).
+    fix_kind: str = ""
+    priority: str = ""
+    priority_reasons: list[str] = field(default_factory=list)
+    rank: int | None = None
+    lab: str = ""
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "file": self.file, "line": self.line, "col": self.col,
@@ -86,7 +94,10 @@ class Finding:
                 "message": self.message,
                 "fix": self.fix.to_json() if self.fix else None,
                 "estimate": self.estimate.to_json() if self.estimate else None,
-                "sites": [{"file": f, "line": ln, "col": c} for f, ln, c in self.sites]}
+                "sites": [{"file": f, "line": ln, "col": c} for f, ln, c in self.sites],
+                "fix_kind": self.fix_kind or None, "priority": self.priority or None,
+                "priority_reasons": list(self.priority_reasons), "rank": self.rank,
+                "lab": self.lab or None}
 
 
 @dataclass(frozen=True)
