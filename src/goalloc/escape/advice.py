@@ -221,7 +221,7 @@ def _fix_error_value(site: Site, code, source_line) -> tuple[str, str] | None:
     if ev is None or ev.package or site.kind not in ("object", "interface", "variable", "other"):
         return None
     if not ev.constant:
-        if code.cold is not None:
+        if code.cold is not None or code.in_test or code.in_init:
             return None  # the cold path says it better
         return "no-known-fix", (f"the error from {ev.call} at line {ev.line} is built with "
                                 f"arguments, so it is made each time; if it happens on a "
@@ -357,11 +357,10 @@ def fix_for_site(site: Site, code=None, findings=(), source_line=lambda f, n: ""
     """(fix_kind, text) for a heap site: the text names the expression, the function, the
     line; ``code`` is the goalloc.escape.priority.SiteCode of the site (None without facts),
     ``findings`` the rule findings that explain it (their fix is the more concrete one)."""
-    for check in (_fix_none, _fix_cold_path):
-        found = check(site, code)
-        if found:
-            return found
-    found = _fix_error_value(site, code, source_line)
+    # A constant error message wants a sentinel even on the failure path; other errors
+    # made there are fine as they are.
+    found = (_fix_none(site, code) or _fix_error_value(site, code, source_line)
+             or _fix_cold_path(site, code))
     if found:
         return found
     for f in findings:
@@ -389,7 +388,7 @@ def advise(sites, findings, index=None) -> None:
     for s in sites:
         if s.verdict != "heap":
             continue
-        code = index.code_at(s.file, s.line, s.col, s.function) if index else None
+        code = index.code_at(s.file, s.line, s.col, s.function, s.expr) if index else None
         s.fix_kind, text = fix_for_site(s, code, by_site.get((s.file, s.line, s.col), ()),
                                         source_line)
         s.suggestion = text

@@ -63,9 +63,15 @@ class CodeIndex:
             for fn in pkg.functions:
                 self._functions.setdefault(fn.file, []).append(fn)
 
-    def code_at(self, file: str, line: int, col: int, function: str = "") -> SiteCode:
+    def code_at(self, file: str, line: int, col: int, function: str = "",
+                expr: str = "") -> SiteCode:
+        """What the facts say at a position. A loop's header line is inside the loop only
+        for a variable declared there (one per iteration since Go 1.22) or a one-line loop:
+        a range expression or an init statement runs once."""
+        loop_var = re.fullmatch(r"[A-Za-z_]\w*", expr or "") is not None
         loops = [lp for lp in self._loops.get(file, ())
-                 if lp.line < line <= lp.end_line or (lp.line == line == lp.end_line)]
+                 if lp.line < line <= lp.end_line or (
+                     lp.line == line and (loop_var or lp.end_line == line))]
         loops.sort(key=lambda lp: (lp.line, lp.col), reverse=True)
         cold = next((cp for cp in sorted(self._cold.get(file, ()),
                                          key=lambda c: (c.end_line - c.line, c.end_col))
@@ -127,8 +133,8 @@ def assign_priorities(sites, findings, index: CodeIndex) -> None:
     into a loop of a caller makes its own (origin) site hot too."""
     heap = [s for s in sites if s.verdict == "heap"]
     for s in heap:
-        s.priority, s.priority_reasons = judge(index.code_at(s.file, s.line, s.col, s.function),
-                                               index)
+        code = index.code_at(s.file, s.line, s.col, s.function, s.expr)
+        s.priority, s.priority_reasons = judge(code, index)
     by_position = {(s.file, s.line, s.col): s for s in heap}
     for s in heap:
         if s.origin is None or s.priority != HOT:
