@@ -125,7 +125,7 @@ def judge(code: SiteCode, index: CodeIndex) -> tuple[str, list[str]]:
         depth = len(code.loops)
         return HOT, [f"in {index.loop_words(code.loops[0])} at line {code.loops[0].line}, "
                      f"depth {depth}"]
-    return NORMAL, []
+    return NORMAL, ["not in a loop, not on a failure path"]
 
 
 def assign_priorities(sites, findings, index: CodeIndex) -> None:
@@ -145,5 +145,11 @@ def assign_priorities(sites, findings, index: CodeIndex) -> None:
             own.priority_reasons = [f"inlined into {s.function} at {s.file}:{s.line}, "
                                     f"{s.priority_reasons[0]}"]
     for f in findings:
-        f.priority, f.priority_reasons = judge(index.code_at(f.file, f.line, f.col, f.function),
-                                               index)
+        # A range copy happens on the loop's header line, once per iteration.
+        per_iteration = f.rule == "large-copy" and f.message.startswith("range copies")
+        code = index.code_at(f.file, f.line, f.col, f.function, "v" if per_iteration else "")
+        if f.rule == "map-never-shrinks":
+            # The loop that empties the map is the finding's own statement, not a reason
+            # it runs often.
+            code.loops = [lp for lp in code.loops if lp.range_over != "map"]
+        f.priority, f.priority_reasons = judge(code, index)

@@ -47,7 +47,7 @@ def fix_first_section(result, sites, st: Terminal) -> list[str]:
         return []
     measured = getattr(result, "measured", None) or {}
     how = ("by measured bytes, then objects" if measured else
-           "hot before normal before cold, allocating before free, by modeled saving")
+           "hot, normal, cold; then by modeled saving")
     out = ["", st.bold(f"Fix first ({how})")]
     for i, item in enumerate(top, 1):
         why = item.priority + (": " + "; ".join(item.priority_reasons)
