@@ -115,3 +115,56 @@ def test_measured_ranking_puts_the_measured_first():
     cold_one = heap[-1]
     ordered = rank(heap, result.findings, measured={id(cold_one): (1 << 20, 10)})
     assert ordered[0] is cold_one and cold_one.rank == 1
+
+
+PROFILED = '''package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+var sink [][]byte
+
+func rare() []int { return make([]int, 0, 3000) }
+
+func main() {
+	runtime.MemProfileRate = 1
+	var small []int
+	for i := 0; i < 50; i++ {
+		small = append(small, i)
+	}
+	for i := 0; i < 2000; i++ {
+		sink = append(sink[:0], make([]byte, 512))
+	}
+	_ = rare()
+	runtime.GC()
+	f, _ := os.Create(os.Args[1])
+	pprof.Lookup("allocs").WriteTo(f, 0)
+	f.Close()
+	_ = small
+}
+'''
+
+
+def test_scan_profile_ranks_by_measured_bytes(tmp_path):
+    from goalloc.collect.toolchain import find_toolchain
+
+    (tmp_path / "go.mod").write_text("module profiled\n\ngo 1.21\n")
+    (tmp_path / "main.go").write_text(PROFILED)
+    prof = tmp_path / "allocs.pprof"
+    go = find_toolchain().go
+    subprocess.run([go, "run", ".", str(prof)], cwd=tmp_path, check=True, capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "goalloc", "scan", "-C", str(tmp_path),
+                          "--profile", str(prof)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[2] == "Fix first (by measured bytes, then objects)"
+    # 2,000 x 512 bytes measured at line 20 outrank everything the static order puts first
+    assert lines[3].lstrip().startswith("1. main.go:20:"), lines[3]
+    assert "measured 1000 KiB" in lines[4] or "measured 1,000 KiB" in lines[4] \
+        or "measured" in lines[4] and "hot" in lines[4], lines[4]
+    bad = subprocess.run([sys.executable, "-m", "goalloc", "scan", "-C", str(tmp_path),
+                          "--profile", str(tmp_path / "main.go")], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("goalloc: error:"), bad.stderr

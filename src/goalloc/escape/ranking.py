@@ -56,6 +56,31 @@ def rank(sites, findings, measured=None) -> list:
     return ordered
 
 
+# Sample types of heap and allocs profiles, preferred first: what was allocated in all.
+_BYTES = ("alloc_space", "inuse_space", "space")
+_OBJECTS = ("alloc_objects", "inuse_objects", "objects")
+
+
+def measured_from(profile_sites, findings, sites) -> dict:
+    """{id(item): (bytes, objects)}: what the profile measured at each heap site (the
+    linked ProfileSite's ``escape``), and at each finding (the sum over the sites it
+    explains)."""
+    by_site: dict[int, list[int]] = {}
+    for ps in profile_sites:
+        if ps.escape is None:
+            continue
+        got = by_site.setdefault(id(ps.escape), [0, 0])
+        got[0] += next((ps.values[k] for k in _BYTES if k in ps.values), 0)
+        got[1] += next((ps.values[k] for k in _OBJECTS if k in ps.values), 0)
+    at = {(s.file, s.line, s.col): id(s) for s in sites if id(s) in by_site}
+    measured = {k: (v[0], v[1]) for k, v in by_site.items()}
+    for f in findings:
+        parts = [by_site[at[tuple(p)]] for p in f.sites if tuple(p) in at]
+        if parts:
+            measured[id(f)] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
+    return measured
+
+
 def fix_first(ordered, n: int = FIX_FIRST) -> list:
     """The first n of the ranked items, leaving out a site that a finding listed above or
     below already explains (the finding carries the concrete fix)."""
