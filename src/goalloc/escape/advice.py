@@ -172,7 +172,7 @@ _RULE_FIX_KINDS = {
     "prealloc-slice": "preallocate", "map-size-hint": "preallocate",
     "box-in-loop": "avoid-interface", "conversion-in-loop": "avoid-conversion",
     "large-copy": "pass-pointer", "closure-capture": "restructure-closure",
-    "map-never-shrinks": "replace-map",
+    "map-never-shrinks": "replace-map", "constant-error": "sentinel-error",
 }
 
 _FREE_COSTS = ("free", "unreachable")
@@ -370,7 +370,9 @@ def fix_for_site(site: Site, code=None, findings=(), source_line=lambda f, n: ""
 
 
 def fix_kind_for_finding(finding, code=None) -> str:
-    if code is not None and (code.cold is not None or code.in_test or code.in_init):
+    # A constant error wants its sentinel even on the failure path (it is still ranked cold).
+    if finding.rule != "constant-error" and code is not None and (
+            code.cold is not None or code.in_test or code.in_init):
         return "cold-path"
     return _RULE_FIX_KINDS.get(finding.rule, "no-known-fix")
 

@@ -27,14 +27,24 @@ class Fix:
     col: int | None = None
     end_line: int | None = None
     end_col: int | None = None
+    # Further edits that belong to the same fix (a sentinel error: the use and the
+    # declaration), applied together with this one.
+    more: list["Fix"] = field(default_factory=list)
+
+    def edits(self) -> list["Fix"]:
+        """This edit and the ones that go with it, each with its own range."""
+        return [self, *self.more]
 
     def to_json(self) -> dict:
         rng = None
         if self.line is not None:
             rng = {"file": self.file, "line": self.line, "col": self.col,
                    "end_line": self.end_line, "end_col": self.end_col}
-        return {"description": self.description, "replacement": self.replacement,
-                "range": rng}
+        out = {"description": self.description, "replacement": self.replacement,
+               "range": rng}
+        if self.more:
+            out["more"] = [m.to_json() for m in self.more]
+        return out
 
 
 @dataclass
@@ -160,14 +170,18 @@ class Context:
         return out
 
     def source_line(self, file: str, line: int) -> str:
+        lines = self.file_lines(file)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def file_lines(self, file: str) -> list[str]:
+        """The lines of a file (relative to the root, or absolute); [] if unreadable."""
         if file not in self._lines:
             path = Path(file) if Path(file).is_absolute() else self.root / file
             try:
                 self._lines[file] = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
                 self._lines[file] = []
-        lines = self._lines[file]
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        return self._lines[file]
 
     def iter_packages(self) -> Iterator:
         return iter(self.packages)
