@@ -70,6 +70,10 @@ def test_reasons_name_the_loop_and_the_line(advice_scan):
     assert error.priority_reasons == ["on the error return at line 22"]
     panic = next(s for (ln, _), s in by_line.items() if ln == 29)
     assert panic.priority_reasons == ["on the path to the panic at line 29"]
+    # point3 is not in a loop itself, but inlined into one of Points
+    inlined = by_line[(94, "&[3]int{...}")]
+    assert inlined.priority_reasons == [
+        "inlined into Points at advice.go:100, in a loop over `xs` at line 99, depth 1"]
 
 
 def test_texts_are_true_for_the_site(advice_scan):

@@ -178,6 +178,14 @@ _RULE_FIX_KINDS = {
 _FREE_COSTS = ("free", "unreachable")
 
 
+def _what(site: Site) -> str:
+    """The site in words: `expr`, or "the append at line 12" for the compiler's generic
+    names (append, func literal, ... argument)."""
+    if site.expr in ("append", "func literal", "... argument", "composite literal"):
+        return f"the {site.expr} at line {site.line}"
+    return f"`{site.expr}`"
+
+
 def _short(function: str) -> str:
     return (function or "the function").rsplit(".", 1)[-1]
 
@@ -188,7 +196,7 @@ def _fix_none(site: Site, code) -> tuple[str, str] | None:
         why = site.note or f"the compiled code makes no allocation here ({cost})"
         return "none", f"nothing to do: {why}"
     if site.kind == "interface" and _boxes_for_free(site.expr):
-        return "none", (f"nothing to do: `{site.expr}` is a small integer or a single byte, "
+        return "none", (f"nothing to do: {_what(site)} is a small integer or a single byte, "
                         f"which the runtime boxes from a static table")
     return None
 
@@ -205,14 +213,14 @@ def _fix_cold_path(site: Site, code) -> tuple[str, str] | None:
     if code is None:
         return None
     if code.in_test:
-        return "cold-path", f"leave it: `{site.expr}` is in a test file"
+        return "cold-path", f"leave it: {_what(site)} is in a test file"
     if code.in_init:
-        return "cold-path", f"leave it: `{site.expr}` is made once, in init"
+        return "cold-path", f"leave it: {_what(site)} is made once, in init"
     if code.cold is None:
         return None
     where = {"error-return": "on the error return", "panic": "on the way to the panic",
              "exit": "on the way to the exit"}.get(code.cold.kind, "on a failure path")
-    return "cold-path", (f"leave it: `{site.expr}` is made only {where} at line {code.cold.at}, "
+    return "cold-path", (f"leave it: {_what(site)} is made only {where} at line {code.cold.at}, "
                          f"once per failure")
 
 
@@ -254,32 +262,32 @@ def _fix_returned(site: Site, code) -> tuple[str, str]:
         return "restructure-closure", (f"{short} returns a closure: return a struct with a "
                                        f"method, so the state it captures is one value")
     if site.kind == "interface":
-        return "avoid-interface", (f"{short} returns `{site.expr}` as an interface: return the "
+        return "avoid-interface", (f"{short} returns {_what(site)} as an interface: return the "
                                    f"concrete type if callers do not need the interface")
     if buffer:
         if site.expr.startswith("append") or buffer in site.expr:
             return "reuse-buffer", (f"{short} already appends to its parameter `{buffer}`: this "
                                     f"allocation is `{buffer}` growing; callers should pass one "
                                     f"buffer with enough room and reuse it (`{buffer}[:0]`)")
-        return "no-known-fix", (f"{short} already takes `{buffer}`; `{site.expr}` is separate "
+        return "no-known-fix", (f"{short} already takes `{buffer}`; {_what(site)} is separate "
                                 f"storage it returns, and a caller buffer is not the fix")
     if site.kind in ("slice", "string"):
         elem = "byte" if site.kind == "string" else "T"
-        return "caller-buffer", (f"let callers of {short} pass a `dst []{elem}` to append "
-                                 f"`{site.expr}` to (`func {short}(dst []{elem}, ...) []{elem}`, "
-                                 f"like strconv.AppendInt), so one buffer is reused")
+        return "caller-buffer", (f"{short} returns new storage ({_what(site)}): let callers "
+                                 f"pass a buffer to append to, `func {short}(dst []{elem}, ...) "
+                                 f"[]{elem}` like strconv.AppendInt, so one buffer is reused")
     if site.kind == "map":
         return "caller-buffer", (f"let callers of {short} pass the map to fill, so one map "
                                  f"can be cleared and reused")
     if re.match(r"^(New|new)[A-Z_]?", short):
-        return "unavoidable", (f"{short} is a constructor: callers share the `{site.expr}` it "
+        return "unavoidable", (f"{short} is a constructor: callers share the {_what(site)} it "
                                f"returns, one allocation per object is the design")
     results = fn_facts.results if fn_facts is not None else []
     pointer = next((r for r in results if r.startswith("*")), "")
     if pointer and "interface" not in pointer:
         return "return-value", (f"return `{pointer[1:]}` by value from {short} instead of "
                                 f"`{pointer}`, if it is small and callers do not share it")
-    return "no-known-fix", f"`{site.expr}` outlives {short} by design; no change here removes it"
+    return "no-known-fix", f"{_what(site)} outlives {short} by design; no change here removes it"
 
 
 def _fix_closure(site: Site, code) -> tuple[str, str]:
@@ -288,25 +296,25 @@ def _fix_closure(site: Site, code) -> tuple[str, str]:
                                        "runs once per call and stays on the stack")
     if site.cause == "method-value":
         return "restructure-closure", ("call the method directly, or pass the receiver, instead "
-                                       f"of the method value `{site.expr}`")
-    return "restructure-closure", (f"`{site.expr}` is captured by a closure that outlives "
+                                       f"of the method value {_what(site)}")
+    return "restructure-closure", (f"{_what(site)} is captured by a closure that outlives "
                                    f"{_short(site.function)}: call the closure directly, or "
                                    f"capture a copy made inside it")
 
 
 def _fix_shared(site: Site, code) -> tuple[str, str]:
     if site.cause == "goroutine":
-        return "unavoidable", (f"`{site.expr}` is state of a goroutine started in "
+        return "unavoidable", (f"{_what(site)} is state of a goroutine started in "
                                f"{_short(site.function)}; a goroutine's closure lives on the heap")
-    return "unavoidable", f"`{site.expr}` is sent to another goroutine, which shares it"
+    return "unavoidable", f"{_what(site)} is sent to another goroutine, which shares it"
 
 
 def _fix_interface(site: Site, code) -> tuple[str, str]:
     callee = _callee_in(site.explanation)
     if callee.startswith(("fmt.", "log.", "*log.Logger", "(*log.Logger)")):
-        return "avoid-interface", (f"format `{site.expr}` without {callee}: strconv.Append* into "
+        return "avoid-interface", (f"format {_what(site)} without {callee}: strconv.Append* into "
                                    f"a reused []byte, or a typed writer method")
-    return "avoid-interface", (f"keep `{site.expr}` concrete: a typed parameter, a typed method "
+    return "avoid-interface", (f"keep {_what(site)} concrete: a typed parameter, a typed method "
                                f"or generics instead of an interface")
 
 
@@ -318,14 +326,14 @@ def _callee_in(explanation: str) -> str:
 def _fix_size(site: Site, code) -> tuple[str, str]:
     loops = code.loops if code is not None else []
     if loops and site.cause in ("too-large", "non-constant-size"):
-        return "hoist", (f"make `{site.expr}` once before the loop at line {loops[-1].line} "
+        return "hoist", (f"make {_what(site)} once before the loop at line {loops[-1].line} "
                          f"and reuse it in each iteration")
     if site.cause == "too-large":
-        return "reuse-buffer", (f"`{site.expr}` is too large for the stack: keep one (a field, "
+        return "reuse-buffer", (f"{_what(site)} is too large for the stack: keep one (a field, "
                                 f"a sync.Pool) and reuse it instead of making it per call")
     if site.cause == "append-growth":
         return "preallocate", f"give the slice its final capacity before appending to it"
-    return "preallocate", (f"if a small upper bound of the size of `{site.expr}` is known, use "
+    return "preallocate", (f"if a small upper bound of the size of {_what(site)} is known, use "
                            f"it as a constant capacity so it can stay on the stack")
 
 
@@ -334,14 +342,14 @@ def _fix_unknown(site: Site, code) -> tuple[str, str]:
         return "none", "nothing to do: zero-size elements allocate nothing"
     if site.cause == "call-argument":
         callee = site.explanation.split(" is passed to ", 1)[-1].split(" at ", 1)[0]
-        return "no-known-fix", (f"`{site.expr}` is kept by {callee}, whose parameter leaks; "
+        return "no-known-fix", (f"{_what(site)} is kept by {callee}, whose parameter leaks; "
                                 f"no change at this call removes it")
     if site.cause == "stored-in-heap":
-        return "no-known-fix", (f"`{site.expr}` is kept by the heap memory it is stored into; "
+        return "no-known-fix", (f"{_what(site)} is kept by the heap memory it is stored into; "
                                 f"no change here removes it (many small ones: allocate them "
                                 f"in batches)")
     if site.cause == "reflect":
-        return "avoid-interface", f"use typed code or generics instead of reflect for `{site.expr}`"
+        return "avoid-interface", f"use typed code or generics instead of reflect for {_what(site)}"
     return "no-known-fix", "no concrete fix is known: read the flow (-v) to see where it goes"
 
 

@@ -88,3 +88,16 @@ func Labels(rows [][]string) []string {
 func Use() {
 	_ = pick(1)
 }
+
+// point3 is inlined into Points: the allocation runs once per item there.
+func point3(x int) *[3]int {
+	return &[3]int{x, x, x} // advice: fix=return-value priority=hot
+}
+
+func Points(xs []int) []*[3]int {
+	out := make([]*[3]int, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, point3(x))
+	}
+	return out
+}
