@@ -31,6 +31,14 @@ class Fix:
     # declaration), applied together with this one.
     more: list["Fix"] = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, d: dict) -> "Fix":
+        """A Fix from its to_json(), with the edits that go with it."""
+        rng = d.get("range") or {}
+        return cls(d["description"], d.get("replacement", ""), rng.get("file", ""),
+                   rng.get("line"), rng.get("col"), rng.get("end_line"), rng.get("end_col"),
+                   [cls.from_json(m) for m in d.get("more") or []])
+
     def edits(self) -> list["Fix"]:
         """This edit and the ones that go with it, each with its own range."""
         return [self, *self.more]
