@@ -251,3 +251,27 @@ def test_a_rule_cannot_read_facts_it_does_not_declare():
         list(sneaky.run(ctx))
     with pytest.raises(ValueError, match="unknown fact families"):
         Rule(id="typo", title="", doc="", needs=frozenset({"loop"}), run=reads_loops)
+
+
+def test_sentinel_error_fix_compiles_and_removes_the_allocation(tmp_path, result):
+    from goalloc.app.scan import scan
+
+    work = tmp_path / "mod"
+    shutil.copytree(TESTDATA, work)
+    found = [f for f in result.findings if f.rule == "constant-error"]
+    assert {f.line for f in found} == {14, 17}
+    edits = [e for f in found for e in f.fix.edits()]
+    assert {e.replacement.strip() for e in edits} >= {
+        "errEmptyInput", 'var errEmptyInput = errors.New("empty input")',
+        "errUnknownInput", 'var errUnknownInput = fmt.Errorf("unknown input")'}
+    _apply(work / "sentinel/sentinel.go", edits)
+    tc = find_toolchain()
+    proc = tc.run(["vet", "./sentinel"], cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    heap_in_parse = [s for s in scan(["./sentinel"], str(work), progress=False,
+                                     use_cache=False).sites
+                     if s.verdict == "heap" and s.function == "Parse" and s.line in (14, 17)]
+    assert heap_in_parse == []
+    facts = collect_facts(tc, work, ["./sentinel"])
+    sites = scan(["./sentinel"], str(work), progress=False, use_cache=False).sites
+    assert run_rules(facts, sites, go_version=tc.release_str, select=["constant-error"]) == []

@@ -47,6 +47,8 @@ class ScanResult:
     build_seconds: float = 0.0
     findings: list = field(default_factory=list)  # rule findings, when rules ran
     rules_error: Exception | None = None  # why the rules could not run, when they could not
+    facts: object = None  # the goalloc.facts.Facts the rules read, when they ran
+    measured: dict = field(default_factory=dict)  # {id(site or finding): (bytes, objects)}
 
     @property
     def heap_sites(self) -> list[Site]:
@@ -483,6 +485,7 @@ class ScanOptions:
     tags: str | None = None
     use_cache: bool = True
     rules: RuleSelection = field(default_factory=RuleSelection)
+    profile: str | None = None  # a heap or allocs profile: fix first by measured bytes
 
 
 def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None = None,
@@ -500,7 +503,26 @@ def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None
     if options.rules.enabled:
         with progress.phase("source facts and rules"):
             add_findings(result, options.rules, toolchain, options.tags, warn)
+    from goalloc.escape.ranking import prioritize
+
+    prioritize(result.sites, result.findings, result.facts)
+    if options.profile:
+        rank_by_profile(result, options.profile)
     return result
+
+
+def rank_by_profile(result: ScanResult, path: str) -> None:
+    """Rank heap sites and findings by what a heap or allocs profile measured at them
+    (``result.measured``: {id(item): (bytes, objects)}); InputError for a bad profile."""
+    from goalloc.collect.pprof import read_profile
+    from goalloc.escape.ranking import measured_from, rank
+    from goalloc.profiles.attribution import attribute_sites
+    from goalloc.profiles.link import link_sites
+
+    psites = attribute_sites(read_profile(path), source_root=result.module_root)
+    link_sites(psites, [s for s in result.sites if s.verdict == "heap"])
+    result.measured = measured_from(psites, result.findings, result.sites)
+    rank(result.sites, result.findings, result.measured)
 
 
 def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
@@ -513,6 +535,7 @@ def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
     try:
         facts = collect_facts(toolchain, result.directory, result.patterns, allow_errors=True,
                               build_flags=collect.build_flags(tags))
+        result.facts = facts
         result.findings = run_rules(facts, result.sites, go_version=toolchain.release_str,
                                     assume_n=rules.assume_n, select=[r.id for r in selected])
     except GoallocError as exc:

@@ -60,6 +60,9 @@ def register(subparsers) -> None:
                    help="exit 1 if any reported site or finding matches COND (see below)")
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="text: list at most N heap sites")
+    p.add_argument("--profile", metavar="FILE",
+                   help="a heap or allocs profile of the program: the fix-first list is "
+                        "ranked by measured bytes and objects (static priority beside)")
     options.add_progress(p)
     options.add_cache(p)
     options.add_rules(p)
@@ -127,7 +130,7 @@ def run(args) -> int:
     directory, patterns = options.resolve_module(args)
     options.check_output(args)
     opts = ScanOptions(directory, patterns, tags=args.tags, use_cache=not args.no_cache,
-                       rules=options.rule_selection(args))
+                       rules=options.rule_selection(args), profile=args.profile)
     result = scan_module(opts, progress=options.progress_for(args), warn=warn)
     sites = select_sites(result.sites, site_filter)
     write_report(args, result, sites, site_filter.to_json())

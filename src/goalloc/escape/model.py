@@ -61,6 +61,14 @@ class Site:
     # The runtime allocation calls the compiled code makes on this line
     # (goalloc.calls.model.RuntimeCall), once goalloc.calls.attach_runtime_calls has run.
     runtime_calls: list = field(default_factory=list)
+    # What to do about it and how much it matters (docs/scan.md): a kind of fix from
+    # goalloc.escape.advice.FIX_KINDS, hot/normal/cold with the reasons
+    # (goalloc.escape.priority), and the 1-based place in the fix-first order
+    # (goalloc.escape.ranking; None until ranked).
+    fix_kind: str = ""
+    priority: str = ""
+    priority_reasons: list[str] = field(default_factory=list)
+    rank: int | None = None
 
     @property
     def position(self) -> Position:
@@ -79,6 +87,8 @@ class Site:
             "inlined_from": self.inlined_from or None,
             "explanation": self.explanation, "suggestion": self.suggestion,
             "diagnostic": self.diagnostic, "note": self.note,
+            "fix_kind": self.fix_kind or None, "priority": self.priority or None,
+            "priority_reasons": list(self.priority_reasons), "rank": self.rank,
         }
 
 

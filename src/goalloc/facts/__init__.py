@@ -12,12 +12,12 @@ output of any other version is refused with FactsFormatError.
 """
 
 from goalloc.facts.model import (FACT_FAMILIES, FACTS_VERSION, Append, Capture, Closure,
-                                 CompositeLiteral, Conversion, Facts, FactsError,
+                                 ColdPath, CompositeLiteral, ErrorValue, FuncParam, Conversion, Facts, FactsError,
                                  FactsFormatError, Function, Ignore, InterfaceConversion,
                                  Layout, Loop, Make, MapOp, PackageFacts, Pos, RangeCopy,
                                  Receiver, Span, Target, Var, VarWrite)
 
-__all__ = ["FACT_FAMILIES", "FACTS_VERSION", "Append", "Capture", "Closure",
-           "CompositeLiteral", "Conversion", "Facts", "FactsError", "FactsFormatError",
+__all__ = ["FACT_FAMILIES", "FACTS_VERSION", "Append", "Capture", "Closure", "ColdPath",
+           "CompositeLiteral", "ErrorValue", "FuncParam", "Conversion", "Facts", "FactsError", "FactsFormatError",
            "Function", "Ignore", "InterfaceConversion", "Layout", "Loop", "Make", "MapOp",
            "PackageFacts", "Pos", "RangeCopy", "Receiver", "Span", "Target", "Var", "VarWrite"]

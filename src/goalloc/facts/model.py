@@ -65,11 +65,24 @@ class Span:
 
 
 @dataclass(slots=True)
+class FuncParam:
+    name: str
+    type: str
+
+
+@dataclass(slots=True)
 class Function:
+    """A declared function; ``buffer_param`` is the parameter through which the caller
+    already provides storage (a writer, a pointer to a slice, or a slice the function appends
+    to or returns), "" if none."""
+
     name: str
     file: str
     line: int
     end_line: int
+    params: list[FuncParam] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)
+    buffer_param: str = ""
 
 
 @dataclass(slots=True)
@@ -281,6 +294,33 @@ class Ignore:
 
 
 @dataclass(slots=True)
+class ColdPath:
+    """Code that runs only on a failure: an if/case block ending in a non-nil error return,
+    a panic or an exit, or such a statement itself; ``at`` is the line of that statement."""
+
+    file: str
+    function: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    kind: str  # error-return, panic, exit
+    at: int
+
+
+@dataclass(slots=True)
+class ErrorValue(Located):
+    """A call of errors.New or fmt.Errorf; ``constant``: a constant message and no other
+    argument; ``package``: in a package-level declaration (already a sentinel)."""
+
+    end_line: int
+    end_col: int
+    call: str
+    constant: bool
+    package: bool
+
+
+@dataclass(slots=True)
 class PackageFacts:
     """The facts of one target package: identity, errors, and one list per fact family."""
 
@@ -303,12 +343,14 @@ class PackageFacts:
     range_copies: list[RangeCopy]
     closures: list[Closure]
     ignores: list[Ignore]
+    cold_paths: list[ColdPath] = field(default_factory=list)
+    error_values: list[ErrorValue] = field(default_factory=list)
 
 
 # The fact families of a package, which a rule lists in its ``needs``.
 FACT_FAMILIES = ("functions", "loops", "appends", "vars", "makes", "composite_literals",
                  "map_ops", "conversions", "interface_conversions", "receivers",
-                 "range_copies", "closures", "ignores")
+                 "range_copies", "closures", "ignores", "cold_paths", "error_values")
 
 
 @dataclass(slots=True)

@@ -190,9 +190,12 @@ def _unused_allow_entries(policy: Policy, report: CheckReport) -> list[str]:
 # --- the check document's body, and reading it back (goalloc merge) -------------------------
 
 def _item_json(item: GateItem) -> dict:
+    # rank is a place among everything one scan saw: a shard's differs from the whole's,
+    # and a check item is about the site itself.
+    subject = {k: v for k, v in item.subject.to_json().items() if k != "rank"}
     return {"fingerprint": item.fingerprint, "state": item.state, "fails": item.fails,
             "allowed": item.allowed.to_json() if item.allowed else None,
-            ("site" if item.is_site else "finding"): item.subject.to_json()}
+            ("site" if item.is_site else "finding"): subject}
 
 
 def _item_order(item: GateItem) -> tuple:

@@ -33,11 +33,7 @@ def _cost(d: dict | None) -> Cost | None:
 
 
 def finding_from_json(d: dict) -> Finding:
-    fix = None
-    if d.get("fix"):
-        rng = d["fix"].get("range") or {}
-        fix = Fix(d["fix"]["description"], d["fix"].get("replacement", ""), rng.get("file", ""),
-                  rng.get("line"), rng.get("col"), rng.get("end_line"), rng.get("end_col"))
+    fix = Fix.from_json(d["fix"]) if d.get("fix") else None
     est = None
     if d.get("estimate"):
         e = d["estimate"]
@@ -45,4 +41,7 @@ def finding_from_json(d: dict) -> Finding:
                        e.get("note", ""))
     return Finding(d["rule"], d["file"], d["line"], d["col"], d["message"],
                    d.get("package", ""), d.get("function", ""), fix, est,
-                   [(s["file"], s["line"], s["col"]) for s in d.get("sites") or []])
+                   [(s["file"], s["line"], s["col"]) for s in d.get("sites") or []],
+                   fix_kind=d.get("fix_kind") or "", priority=d.get("priority") or "",
+                   priority_reasons=list(d.get("priority_reasons") or []),
+                   rank=d.get("rank"), lab=d.get("lab") or "")

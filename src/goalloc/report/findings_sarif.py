@@ -36,6 +36,14 @@ def _region(line, col, end_line=None, end_col=None) -> dict:
     return r
 
 
+def _by_file(edits) -> list[tuple[str, list]]:
+    """Edits grouped by file, in order; SARIF wants one artifactChange per file."""
+    out: dict[str, list] = {}
+    for e in edits:
+        out.setdefault(e.file, []).append(e)
+    return list(out.items())
+
+
 def sarif_result(f: Finding) -> dict:
     res = {
         "ruleId": f.rule,
@@ -51,11 +59,11 @@ def sarif_result(f: Finding) -> dict:
         res["fixes"] = [{
             "description": {"text": f.fix.description},
             "artifactChanges": [{
-                "artifactLocation": artifact_location(f.fix.file),
+                "artifactLocation": artifact_location(file),
                 "replacements": [{
-                    "deletedRegion": _region(f.fix.line, f.fix.col, f.fix.end_line, f.fix.end_col),
-                    "insertedContent": {"text": f.fix.replacement}}],
-            }],
+                    "deletedRegion": _region(e.line, e.col, e.end_line, e.end_col),
+                    "insertedContent": {"text": e.replacement}} for e in edits],
+            } for file, edits in _by_file(f.fix.edits())],
         }]
     if f.sites:
         res["relatedLocations"] = [

@@ -10,11 +10,13 @@ def format_finding(f: Finding, indent: str = "") -> str:
     if f.fix:
         lines.append(f"{indent}    fix: {f.fix.description}")
         if f.fix.replacement and f.fix.line is not None:
-            verb = "insert at" if (f.fix.line, f.fix.col) == (f.fix.end_line, f.fix.end_col) \
-                else "replace"
-            where = (f"{f.fix.line}:{f.fix.col}" if verb == "insert at"
-                     else f"{f.fix.line}:{f.fix.col}-{f.fix.end_line}:{f.fix.end_col}")
-            lines.append(f"{indent}    {verb} {where}: {f.fix.replacement.rstrip()}")
+            for e in f.fix.edits():
+                verb = "insert at" if (e.line, e.col) == (e.end_line, e.end_col) else "replace"
+                where = (f"{e.line}:{e.col}" if verb == "insert at"
+                         else f"{e.line}:{e.col}-{e.end_line}:{e.end_col}")
+                lines.append(f"{indent}    {verb} {where}: {e.replacement.strip()}")
+    if f.lab:
+        lines.append(f"{indent}    measure: {f.lab}")
     if f.estimate and f.estimate.after is not None:
         b, a = f.estimate.before, f.estimate.after
         lines.append(f"{indent}    modeled at n={f.estimate.n:,}: {b.allocations:,} allocations, "

@@ -33,12 +33,50 @@ def _pos(s) -> str:
     return f"{s.file}:{s.line}:{s.col}"
 
 
+def fix_first_section(result, sites, st: Terminal) -> list[str]:
+    """The ten heap sites and findings most worth fixing (goalloc.escape.ranking), each with
+    why it is there: its priority and reasons, what the profile measured, the kind of fix."""
+    from goalloc.escape.ranking import fix_first
+    from goalloc.units import short_bytes
+
+    ranked = sorted((item for item in [*(s for s in sites if s.verdict == "heap"),
+                                       *result.findings] if item.rank is not None),
+                    key=lambda item: item.rank)
+    top = fix_first(ranked)
+    if not top:
+        return []
+    measured = getattr(result, "measured", None) or {}
+    how = ("by measured bytes, then objects" if measured else
+           "hot, normal, cold; then by modeled saving")
+    out = ["", st.bold(f"Fix first ({how})")]
+    for i, item in enumerate(top, 1):
+        why = item.priority + (": " + "; ".join(item.priority_reasons)
+                               if item.priority_reasons else "")
+        got = measured.get(id(item))
+        if got:
+            why = f"measured {short_bytes(got[0])}, {got[1]:,} objects; {why}"
+        if hasattr(item, "rule"):
+            what = f"{st.bold(item.rule)}: {item.message}"
+            fix = item.fix.description if item.fix else ""
+        else:
+            what = f"{st.heap(item.expr)}  [{item.kind}, {item.cause}]  in {item.function}"
+            fix = item.suggestion
+        out.append(f"  {i:>2}. {item.file}:{item.line}:{item.col}: {what}")
+        out.append(f"      {st.dim('why:')} {why}")
+        if fix:
+            out.append(f"      {st.green(item.fix_kind + ':')} {fix}")
+        if getattr(item, "lab", ""):
+            out.append(f"      {st.dim('measure:')} {item.lab}")
+    return out
+
+
 def render(result, sites, verbose: bool = False, color: bool = False, limit: int | None = None,
            term: Terminal | None = None) -> str:
     st = term or Terminal(color=color)
     heap = [s for s in sites if s.verdict == "heap"]
     out = [st.bold(f"goalloc scan: {result.go_version} {result.goos}/{result.goarch}, "
                    f"{len(result.packages)} package(s)")]
+    out += fix_first_section(result, sites, st)
     out.append(f"  {len(sites)} allocation sites: {st.heap(str(len(heap)) + ' heap')}, "
                f"{len(sites) - len(heap)} stack; {len(result.params)} parameter facts")
     free = [s for s in heap if s.note.startswith("allocates nothing")]

@@ -14,7 +14,9 @@ def _site_json(s) -> dict | None:
         return None
     return {"file": s.file, "line": s.line, "col": s.col, "expr": s.expr, "kind": s.kind,
             "verdict": s.verdict, "cause": s.cause, "explanation": s.explanation,
-            "suggestion": s.suggestion, "note": s.note}
+            "suggestion": s.suggestion, "note": s.note, "fix_kind": s.fix_kind or None,
+            "priority": s.priority or None, "priority_reasons": list(s.priority_reasons),
+            "rank": s.rank}
 
 
 def render_json(v) -> str:
@@ -64,7 +66,11 @@ def render_text(v, top: int = 15) -> str:
             out.append(f"      escape: {s.expr} [{s.kind}, {s.verdict}{cause}]")
             if s.verdict == "heap":
                 out.append(f"      why: {s.explanation}")
-                out.append(f"      fix: {s.suggestion}")
+                if s.priority:
+                    # The static priority beside what was measured (as scan --profile shows).
+                    reasons = "; ".join(s.priority_reasons)
+                    out.append(f"      priority: {s.priority}" + (f" ({reasons})" if reasons else ""))
+                out.append(f"      {s.fix_kind or 'fix'}: {s.suggestion}")
             else:
                 out.append("      the compiler keeps this on the stack; the bytes come from growth "
                            "or an allocation inside the runtime (e.g. map buckets, growslice)")

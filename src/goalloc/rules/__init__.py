@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from goalloc.errors import InputError
 from goalloc.facts import Facts
-from goalloc.rules import (box_in_loop, closure_capture, conversion_in_loop, large_copy,
-                           map_never_shrinks, map_size_hint, prealloc_slice)
+from goalloc.rules import (box_in_loop, closure_capture, constant_error, conversion_in_loop,
+                           large_copy, map_never_shrinks, map_size_hint, prealloc_slice)
 from goalloc.rules.base import Context, Cost, Estimate, Finding, Fix, Rule
 
 __all__ = ["RULES", "Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "resolve_rules",
@@ -22,7 +22,7 @@ __all__ = ["RULES", "Context", "Cost", "Estimate", "Finding", "Fix", "Rule", "re
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in (
     prealloc_slice, map_size_hint, map_never_shrinks, box_in_loop, conversion_in_loop,
-    large_copy, closure_capture)}
+    large_copy, closure_capture, constant_error)}
 
 
 def _split(names) -> list[str]:

@@ -27,14 +27,32 @@ class Fix:
     col: int | None = None
     end_line: int | None = None
     end_col: int | None = None
+    # Further edits that belong to the same fix (a sentinel error: the use and the
+    # declaration), applied together with this one.
+    more: list["Fix"] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Fix":
+        """A Fix from its to_json(), with the edits that go with it."""
+        rng = d.get("range") or {}
+        return cls(d["description"], d.get("replacement", ""), rng.get("file", ""),
+                   rng.get("line"), rng.get("col"), rng.get("end_line"), rng.get("end_col"),
+                   [cls.from_json(m) for m in d.get("more") or []])
+
+    def edits(self) -> list["Fix"]:
+        """This edit and the ones that go with it, each with its own range."""
+        return [self, *self.more]
 
     def to_json(self) -> dict:
         rng = None
         if self.line is not None:
             rng = {"file": self.file, "line": self.line, "col": self.col,
                    "end_line": self.end_line, "end_col": self.end_col}
-        return {"description": self.description, "replacement": self.replacement,
-                "range": rng}
+        out = {"description": self.description, "replacement": self.replacement,
+               "range": rng}
+        if self.more:
+            out["more"] = [m.to_json() for m in self.more]
+        return out
 
 
 @dataclass
@@ -79,6 +97,14 @@ class Finding:
     estimate: Estimate | None = None
     # Escape sites (file, line, col) of the compiler's report that this finding explains.
     sites: list[tuple[str, int, int]] = field(default_factory=list)
+    # The kind of fix (goalloc.escape.advice.FIX_KINDS), hot/normal/cold with the reasons,
+    # the place in the fix-first order, and a prefilled `goalloc lab` command line for
+    # container findings ("" when none applies). Set after the rules ran (docs/scan.md).
+    fix_kind: str = ""
+    priority: str = ""
+    priority_reasons: list[str] = field(default_factory=list)
+    rank: int | None = None
+    lab: str = ""
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "file": self.file, "line": self.line, "col": self.col,
@@ -86,7 +112,10 @@ class Finding:
                 "message": self.message,
                 "fix": self.fix.to_json() if self.fix else None,
                 "estimate": self.estimate.to_json() if self.estimate else None,
-                "sites": [{"file": f, "line": ln, "col": c} for f, ln, c in self.sites]}
+                "sites": [{"file": f, "line": ln, "col": c} for f, ln, c in self.sites],
+                "fix_kind": self.fix_kind or None, "priority": self.priority or None,
+                "priority_reasons": list(self.priority_reasons), "rank": self.rank,
+                "lab": self.lab or None}
 
 
 @dataclass(frozen=True)
@@ -149,14 +178,18 @@ class Context:
         return out
 
     def source_line(self, file: str, line: int) -> str:
+        lines = self.file_lines(file)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def file_lines(self, file: str) -> list[str]:
+        """The lines of a file (relative to the root, or absolute); [] if unreadable."""
         if file not in self._lines:
             path = Path(file) if Path(file).is_absolute() else self.root / file
             try:
                 self._lines[file] = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
                 self._lines[file] = []
-        lines = self._lines[file]
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        return self._lines[file]
 
     def iter_packages(self) -> Iterator:
         return iter(self.packages)

@@ -20,8 +20,11 @@ escape (measured on go1.27): constants, locals never reassigned after a constant
 initialiser, struct and array literals of constants (static data), single bytes and bools,
 zero-size values and pointer-shaped values (pointers, maps, channels, funcs). Only boxes on every iteration are reported: not those behind an
 `if`, a `case`, `&&` or `||`, not those on a path that leaves the loop (an error `return`,
-`panic`, `break`), and not arguments of `testing` failure reports or of error and
-warning constructors (`Errorf`, `errorf`, `Fatalf`, `Panicf`, `Warnf`, ...).
+`panic`, `break`), and not arguments of `testing` failure reports or of calls that stop
+(`Fatalf`, `Panicf`, ...). Formatting and logging calls made on every iteration are
+reported, errors included (`errs = append(errs, fmt.Errorf("bad %d", x))`,
+`(*log.Logger).Printf`); an error made on the way out of the loop is not (goalloc scan ranks
+such sites `cold`).
 
 **Why it costs.** An interface holds a pointer to its value; a value that is not a pointer
 is copied to a new heap object of its size (rounded up to a size class) every time.
@@ -66,7 +69,10 @@ def _suggestion(b: InterfaceConversion) -> str:
 _TESTING = ("*testing.T.", "*testing.B.", "*testing.F.", "testing.TB.", "*testing.common.")
 
 
-_ERRORISH = re.compile(r"(?i)(^|\.)(errorf?|addf|fatalf?|fatalln|panicf?|panicln|warnf?|warningf?)$")
+# Calls that stop the program or the goroutine: what they box is made once. An error made
+# on every iteration (errs = append(errs, fmt.Errorf(...))) is not among them; one made on
+# the way out of the loop is excluded by ``cold``, and ranked cold (goalloc.escape.priority).
+_STOPS = re.compile(r"(?i)(^|\.)(fatalf?|fatalln|panicf?|panicln)$")
 
 
 _SMALL_OPERAND = re.compile(r"^.+\s*(%|&)\s*(0[xX][0-9a-fA-F]+|\d+)$")
@@ -80,8 +86,8 @@ def _maybe_small_int(expr: str) -> bool:
 
 
 def _diagnostic(callee: str) -> bool:
-    """Test failures and error reports: they run when something went wrong, not per item."""
-    return callee.startswith(_TESTING) or bool(_ERRORISH.search(callee))
+    """Test failures and stops: they run when something went wrong, not per item."""
+    return callee.startswith(_TESTING) or bool(_STOPS.search(callee))
 
 
 def _allocates(b: InterfaceConversion) -> bool:
@@ -89,7 +95,7 @@ def _allocates(b: InterfaceConversion) -> bool:
     if b.loop < 0 or b.cold or b.conditional:
         return False  # not on every iteration
     if _diagnostic(b.callee):
-        return False  # test failures and error reports run when something went wrong
+        return False  # test failures and stops run when something went wrong
     return not (b.constant or b.const_local or b.small_value or b.pointer_shaped or b.size <= 0
                 or b.static_literal or _maybe_small_int(b.expr))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from goalloc.facts import Capture, Closure, Var
-from goalloc.rules.base import Context, Cost, Estimate, Finding, Rule
+from goalloc.rules.base import Context, Cost, Estimate, Finding, Rule, loop_ancestors
 from goalloc.rules.models_api import alloc_size
 
 ID = "closure-capture"
@@ -11,8 +11,14 @@ TITLE = "A slice or map variable moved to the heap because an escaping closure s
 DOC = """\
 **What it finds.** A local slice or map variable that the compiler moves to the heap
 (`moved to heap: x`) because a closure or goroutine that escapes captures it by reference
-(the variable is assigned after the capture, inside or outside the closure), and whose
-address is not taken otherwise.
+(the variable is assigned after the capture, inside or outside the closure, or assigned in
+a loop that also creates the closure, so the next iteration writes it after this one's
+capture), and whose address is not taken otherwise. The compiler's `moved to heap` is the
+oracle: nothing is reported without it. Cases in tests/testdata/rules/capture: results made
+before a loop of goroutines and resliced after they finish (`Fanout`), a slice appended to in
+the loop that starts the goroutines (`Batches`), a `defer` in a loop (`Deferred`); negative:
+a slice built by appends before the goroutine starts and never written after (`Snapshot`,
+captured by value).
 
 **Why it costs.** The variable itself (a 24-byte slice header, an 8-byte map pointer) gets
 its own heap object, once per call of the enclosing function, in addition to the closure.
@@ -43,10 +49,13 @@ def run(ctx: Context):
         return
     for pkg in ctx.iter_packages():
         vars_by_key = {v.key: v for v in pkg.vars}
+        loops = ctx.loops_by_id(pkg)
         reported = set()
         for c in pkg.closures:
             for cap in c.captures:
-                if cap.key in reported or not _shared_collection(cap):
+                if cap.key in reported or not (
+                        _shared_collection(cap)
+                        or _written_in_loop_around(vars_by_key.get(cap.key), c, loops)):
                     continue
                 file = _decl_file(cap, c)
                 site = moved.get((file, cap.decl_line, cap.decl_col))
@@ -64,6 +73,18 @@ def _decl_file(cap: Capture, c: Closure) -> str:
     if cap.key.startswith("local:"):
         return cap.key[len("local:"):].rsplit(":", 2)[0]
     return c.file
+
+
+def _written_in_loop_around(v: Var | None, c: Closure, loops: dict) -> bool:
+    """A slice or map written in a loop that also creates the closure, declared outside that
+    loop: the next iteration writes it after this iteration's capture (by reference)."""
+    if v is None or v.kind not in ("slice", "map"):
+        return False
+    around = {lp.id for lp in loops.values() if lp.function == v.function
+              and lp.file == c.file and lp.line <= c.line <= lp.end_line}
+    around -= set(loop_ancestors(loops, v.loop))
+    return any(w.kind != "decl" and set(loop_ancestors(loops, w.loop)) & around
+               for w in v.writes)
 
 
 def _shared_collection(cap: Capture) -> bool:
@@ -90,5 +111,5 @@ def _finding(ctx: Context, pkg, c: Closure, cap: Capture, v: Var, file: str, sit
                    sites=[(site.file, site.line, site.col)])
 
 
-RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"vars", "closures"}), run=run,
+RULE = Rule(id=ID, title=TITLE, doc=DOC, needs=frozenset({"vars", "closures", "loops"}), run=run,
             needs_sites=True)

@@ -12,8 +12,12 @@ TITLE = "A map emptied and refilled keeps the memory of its largest size"
 DOC = """\
 **What it finds.** A long-lived map (a struct field, a package variable, or a local kept
 across the iterations of a loop) that is emptied with `clear(m)` or the
-`for k := range m { delete(m, k) }` idiom and filled again. Maps that are also given a new
-`make` somewhere are left alone.
+`for k := range m { delete(m, k) }` idiom and filled again (a field emptied by one method
+and refilled by another counts). Maps that are also given a new `make` somewhere other than
+a constructor (`New...`, `new...`, `init`, where the first map is made) are left alone.
+Cases and negatives in tests/testdata/rules/nevershrinks: `Sessions` (made by
+`NewSessions`, emptied by a delete loop in `Purge`) is reported; `Conns` (its `Reset`
+makes a new map) is not.
 
 **Why it costs.** Go maps never shrink: deleting every entry, or `clear`, keeps the tables
 sized for the largest number of entries the map ever held. A map that once held a million
@@ -59,6 +63,12 @@ def _emptying(op: MapOp) -> bool:
     return op.op == "clear" or (op.op == "delete" and op.delete_all and op.every_iteration)
 
 
+def _constructs(function: str) -> bool:
+    """New..., new..., init: where the first map is made, not where a used one is replaced."""
+    name = function.rsplit(".", 1)[-1]
+    return name.startswith(("New", "new")) or name == "init" or function.startswith("init.")
+
+
 def _filling(op: MapOp) -> bool:
     return op.op in ("insert", "update")
 
@@ -89,8 +99,9 @@ def _finding(ctx: Context, pkg, op: MapOp, what: str, fix_target: str) -> Findin
 
 
 def _long_lived(ctx: Context, ops: list[tuple[object, MapOp]]) -> Finding | None:
-    """A field or package variable emptied and filled, and never given a new map."""
-    if any(op.op == "reassign" for _, op in ops):
+    """A field or package variable emptied and filled, and never given a new map after it
+    is made (a constructor or init that makes the first map does not count)."""
+    if any(op.op == "reassign" and not _constructs(op.function) for _, op in ops):
         return None
     emptied = [(p, op) for p, op in ops if _emptying(op)]
     if not emptied or not any(_filling(op) for _, op in ops):

@@ -16,7 +16,7 @@ iteration of a loop whose trip count is known before the loop starts: a `range` 
 slice, array, map or int, or a counted `for i := lo; i < hi; i++` whose index and bound the
 body does not change. Loops that may end early (`break`, `return`, `goto`), appends behind
 a condition or a `continue`, slices written anywhere else (reassigned, resliced, appended
-outside the loop, captured by a closure, their address taken) are left alone.
+outside the loop, captured by a closure, their address taken) are left alone. A slice made with a small constant capacity (`make([]int, 0, 8)`) that a loop of a constant trip count fills past it is reported too, and a `range` over a string (once per rune: at most `len(s)` times, the capacity is then an upper bound). Negatives beside them in tests/testdata/rules/prealloc: a constant capacity that already holds every element (`EnoughCap`).
 
 **Why it costs.** Each time the slice is full, `append` allocates a larger array and copies
 every element so far: about log2(n) allocations and about n elements copied in total,
@@ -66,7 +66,9 @@ def run(ctx: Context):
 def _check_var(ctx: Context, pkg, v: Var, loops: dict[int, Loop], appends: list[Append]):
     if v.kind != "slice" or v.decl_kind not in ("var", "define"):
         return None
-    if v.init not in EMPTY_INITS or v.init_len not in ("", "0") or v.captured:
+    if v.init_len not in ("", "0") or v.captured:
+        return None
+    if v.init not in EMPTY_INITS and not (v.init == "make-cap" and v.init_cap.isdigit()):
         return None
     writes = [w for w in v.writes if w.kind != "decl"]
     if not writes or any(w.kind != "append-self" for w in writes):
@@ -77,7 +79,9 @@ def _check_var(ctx: Context, pkg, v: Var, loops: dict[int, Loop], appends: list[
     loop = loops.get(loop_ids.pop())
     if loop is None or loop.function != v.function or not loop.bound:
         return None
-    if not loop.bound_exact or loop.exits_early or loop.parent != v.loop:
+    # A range over a string runs once per rune: at most len(s) times, the bytes.
+    at_most = not loop.bound_exact and loop.range_over == "string"
+    if (not loop.bound_exact and not at_most) or loop.exits_early or loop.parent != v.loop:
         return None
     if len(appends) != len(writes):
         return None  # appends whose result goes elsewhere (y := append(s, ...))
@@ -86,13 +90,18 @@ def _check_var(ctx: Context, pkg, v: Var, loops: dict[int, Loop], appends: list[
         return None
     first = min(appends, key=lambda a: (a.line, a.col))
     n, assumed = ctx.loop_n(loop)
+    start_cap = int(v.init_cap) if v.init == "make-cap" else 0
+    if v.init == "make-cap" and (loop.bound_const is None or start_cap >= per_iter * n):
+        return None  # a constant capacity that already holds every element, or an unknown n
     bound = loop.bound
     times = bound if per_iter == 1 else f"{per_iter}*{paren(bound)}"
     make_text = f"make({v.type_text or v.type}, 0, {times})"
     fix = _fix(v, loop, make_text)
     if fix is None:
         return None
-    est, saving = _estimate(ctx, v, per_iter * n, loop, n, assumed)
+    est, saving = _estimate(ctx, v, per_iter * n, loop, n, assumed, start_cap)
+    if at_most:
+        times = f"at most {times}"
     msg = (f"this loop appends {times} times to {v.name} ({v.type}): "
            f"{make_text}{saving or ' avoids the growth copies'}")
     sites = [(s.file, s.line, s.col) for ap in appends for s in ctx.sites_at(ap.file, ap.line)
@@ -115,12 +124,13 @@ def _elements_per_iteration(v: Var, loop: Loop, appends: list[Append]) -> int | 
     return per_iter
 
 
-def _estimate(ctx: Context, v: Var, elems: int, loop: Loop, n: int, assumed: bool):
-    """The modeled cost of growing to elems elements against making them at once, and the
-    message's words for the saving ("" when the model cannot answer)."""
+def _estimate(ctx: Context, v: Var, elems: int, loop: Loop, n: int, assumed: bool,
+              start_cap: int = 0):
+    """The modeled cost of growing to elems elements from start_cap against making them at
+    once, and the message's words for the saving ("" when the model cannot answer)."""
     if v.elem is None:
         return None, ""
-    before = slice_cost(ctx.go, v.elem, elems, 0)
+    before = slice_cost(ctx.go, v.elem, elems, start_cap)
     after = slice_cost(ctx.go, v.elem, elems, elems)
     if not before or not after:
         return None, ""

@@ -142,8 +142,11 @@ func (a *analyzer) funcDecl(n *ast.FuncDecl) {
 		name = recvTypeName(n.Recv.List[0].Type) + "." + name
 		a.receiver(n, name)
 	}
-	a.pf.Functions = append(a.pf.Functions, Function{Name: name, File: a.fileName,
-		Line: a.position(n.Pos()).Line, EndLine: a.position(n.End()).Line})
+	fn := Function{Name: name, File: a.fileName,
+		Line: a.position(n.Pos()).Line, EndLine: a.position(n.End()).Line}
+	a.signatureFacts(&fn, n.Type, n.Body)
+	a.pf.Functions = append(a.pf.Functions, fn)
+	a.coldPaths(name, n.Type, n.Body)
 	a.funcs = append(a.funcs, &funcCtx{name: name, node: n})
 	a.params(n.Type, n.Recv)
 }
@@ -161,6 +164,7 @@ func (a *analyzer) funcLit(n *ast.FuncLit) {
 		}
 	}
 	a.closure(n)
+	a.coldPaths(name, n.Type, n.Body)
 	a.funcs = append(a.funcs, &funcCtx{name: name, node: n, lit: n})
 	a.params(n.Type, nil)
 }
@@ -183,6 +187,7 @@ func (a *analyzer) call(n *ast.CallExpr) {
 		a.clearCall(n)
 	default:
 		a.argBoxing(n)
+		a.errorValue(n)
 	}
 }
 

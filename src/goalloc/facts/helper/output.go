@@ -37,6 +37,8 @@ type PackageFacts struct {
 	RangeCopies []*RangeCopy  `json:"range_copies"`
 	Closures    []*Closure    `json:"closures"`
 	Ignores     []*Ignore     `json:"ignores"`
+	ColdPaths   []*ColdPath   `json:"cold_paths"`
+	ErrorValues []*ErrorValue `json:"error_values"`
 }
 
 // newPackageFacts has every list empty rather than nil, so that the JSON has [] not null.
@@ -46,7 +48,8 @@ func newPackageFacts(lp *listedPackage) *PackageFacts {
 		Functions: []Function{}, Loops: []*Loop{}, Appends: []*Append{}, Vars: []*Var{},
 		Makes: []*Make{}, Composites: []*Composite{}, MapOps: []*MapOp{},
 		Conversions: []*Conversion{}, Boxings: []*Boxing{}, Receivers: []*Receiver{},
-		RangeCopies: []*RangeCopy{}, Closures: []*Closure{}, Ignores: []*Ignore{}}
+		RangeCopies: []*RangeCopy{}, Closures: []*Closure{}, Ignores: []*Ignore{},
+		ColdPaths: []*ColdPath{}, ErrorValues: []*ErrorValue{}}
 }
 
 // Where is where a fact is: its position, the function around it and the innermost loop
@@ -88,4 +91,9 @@ type Function struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	EndLine int    `json:"end_line"`
+	// The parameters and result types, and the parameter through which the caller already
+	// provides storage (see bufferParam; "" if none).
+	Params      []FuncParam `json:"params"`
+	Results     []string    `json:"results"`
+	BufferParam string      `json:"buffer_param"`
 }

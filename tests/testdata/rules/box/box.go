@@ -3,6 +3,7 @@ package box
 
 import (
 	"fmt"
+	"log"
 	"strings"
 )
 
@@ -169,4 +170,46 @@ func Wide(ids []int) string {
 		fmt.Fprint(&sb, id%100000) // want "box-in-loop"
 	}
 	return sb.String()
+}
+
+// ErrorsPerItem makes an error for every item: the boxes are paid on every iteration.
+func ErrorsPerItem(xs []int64) []error {
+	errs := make([]error, 0, len(xs))
+	for _, x := range xs {
+		errs = append(errs, fmt.Errorf("bad item %d", x)) // want "box-in-loop"
+	}
+	return errs
+}
+
+// FirstNegative returns on the first bad item: the error is made once (negative).
+func FirstNegative(xs []int64) error {
+	for _, x := range xs {
+		if x < 0 {
+			return fmt.Errorf("negative item %d", x)
+		}
+	}
+	return nil
+}
+
+// LogEach logs through a *log.Logger on every iteration.
+func LogEach(l *log.Logger, xs []float64) {
+	for _, x := range xs {
+		l.Printf("item %f", x) // want "box-in-loop"
+	}
+}
+
+// LogBytes boxes single bytes, which the runtime takes from a static table (negative).
+func LogBytes(l *log.Logger, bs []byte) {
+	for _, b := range bs {
+		l.Printf("byte %c", b)
+	}
+}
+
+// FatalOnBad stops the program: the box is made once (negative).
+func FatalOnBad(l *log.Logger, xs []float64) {
+	for _, x := range xs {
+		if x < 0 {
+			l.Fatalf("bad %f", x)
+		}
+	}
 }

@@ -62,3 +62,61 @@ func MapWrites(keys []string) map[string]bool {
 	wg.Wait()
 	return m
 }
+
+func work(i int) int { return i * 2 }
+
+// Fanout makes results before the loop, the goroutines write into it, and it is resliced
+// after they finish: captured by reference.
+func Fanout(jobs []int) []int {
+	results := make([]int, len(jobs)) // want "closure-capture"
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = work(j)
+		}()
+	}
+	wg.Wait()
+	results = results[:len(jobs)/2]
+	return results
+}
+
+// Batches appends to out in the loop that starts the goroutines, which read it.
+func Batches(n int) int {
+	var out []int // want "closure-capture"
+	var wg sync.WaitGroup
+	total := make(chan int, n)
+	for i := 0; i < n; i++ {
+		out = append(out, i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			total <- len(out)
+		}()
+	}
+	wg.Wait()
+	return len(total)
+}
+
+// Deferred: a defer in a loop reads a slice written after it.
+func Deferred(xs []int) (n int) {
+	var seen []int // want "closure-capture"
+	for _, x := range xs {
+		defer func() { n += len(seen) }()
+		seen = append(seen, x)
+	}
+	return 0
+}
+
+// Snapshot: built by appends before the goroutine starts and never written after: the
+// compiler captures it by value (negative).
+func Snapshot(xs []int) int {
+	var snap []int
+	for _, x := range xs {
+		snap = append(snap, x)
+	}
+	done := make(chan int)
+	go func() { done <- len(snap) }()
+	return <-done
+}

@@ -101,3 +101,24 @@ func Dedupe(bs [][]byte) []string {
 func OutsideLoop(b []byte, m map[string]int) {
 	m[string(b)] = 1
 }
+
+type Token struct{ Text string }
+
+// Tokens keeps a string of each field in a struct: the copy is needed, but made per item.
+func Tokens(fields [][]byte) []Token {
+	out := make([]Token, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, Token{Text: string(f)}) // want "conversion-in-loop"
+	}
+	return out
+}
+
+// Label keeps the string in a field of a map value made once per key (negative: the
+// conversion is only on the insert path, behind a condition).
+func Label(names [][]byte, m map[string]Token) {
+	for _, n := range names {
+		if _, ok := m[string(n)]; !ok {
+			m[string(n)] = Token{Text: string(n)}
+		}
+	}
+}

@@ -94,3 +94,44 @@ func Keys(m map[string]Big) int {
 	}
 	return n
 }
+
+// Req is exactly 128 bytes.
+type Req struct {
+	ID   [12]int64
+	Name string
+	Tags []string
+}
+
+// Key uses its copy as a whole: it is passed on.
+func (r Req) Key() string { // want "large-copy"
+	return keyOf(r)
+}
+
+func keyOf(r Req) string { return r.Name }
+
+// Request is 144 bytes.
+type Request struct {
+	ID   [14]int64
+	Name string
+	Tags []string
+}
+
+func handle(r Request) int { return len(r.Name) + len(r.Tags) }
+
+// HandleAll copies each 144-byte Request into r and passes it on.
+func HandleAll(reqs []Request) int {
+	n := 0
+	for _, r := range reqs { // want "large-copy"
+		n += handle(r)
+	}
+	return n
+}
+
+// Names only reads a field of each element: nothing is copied (negative).
+func Names(reqs []Request) int {
+	n := 0
+	for _, r := range reqs {
+		n += len(r.Name)
+	}
+	return n
+}

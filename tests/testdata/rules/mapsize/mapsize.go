@@ -122,3 +122,29 @@ func Group(orders []Order) map[string][]Order {
 	}
 	return byName
 }
+
+// FromArray inserts once per element of a fixed-size array.
+func FromArray(names [16]string) map[string]int {
+	m := make(map[string]int)
+	for i, n := range names {
+		m[n] = i // want "map-size-hint"
+	}
+	return m
+}
+
+type NameIndex struct{ byName map[string]int }
+
+// Build makes the field map in the same function that fills it.
+func (x *NameIndex) Build(names []string) {
+	x.byName = make(map[string]int)
+	for i, n := range names {
+		x.byName[n] = i // want "map-size-hint"
+	}
+}
+
+// Rebuild fills a field map made elsewhere (negative: its size is not set here).
+func (x *NameIndex) Rebuild(names []string) {
+	for i, n := range names {
+		x.byName[n] = i
+	}
+}

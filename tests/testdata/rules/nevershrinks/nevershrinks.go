@@ -73,3 +73,28 @@ func PerIteration(batches [][]string) int {
 	}
 	return total
 }
+
+// Sessions is made by its constructor, filled by Add and emptied by Purge's delete loop.
+type Sessions struct{ byID map[int]string }
+
+func NewSessions() *Sessions {
+	s := &Sessions{}
+	s.byID = make(map[int]string)
+	return s
+}
+
+func (s *Sessions) Add(id int, v string) { s.byID[id] = v }
+
+func (s *Sessions) Purge() {
+	for k := range s.byID {
+		delete(s.byID, k) // want "map-never-shrinks"
+	}
+}
+
+// Conns is emptied by clear but given a new map by Reset (negative: its owner replaces it).
+type Conns struct{ m map[int]bool }
+
+func newConns() *Conns       { c := &Conns{}; c.m = make(map[int]bool); return c }
+func (c *Conns) Open(id int) { c.m[id] = true }
+func (c *Conns) CloseAll()   { clear(c.m) }
+func (c *Conns) Reset()      { c.m = make(map[int]bool) }

@@ -236,7 +236,7 @@ func Param(dst []int, xs []int) []int {
 func Runes(s string) []rune {
 	var rs []rune
 	for _, r := range s {
-		rs = append(rs, r)
+		rs = append(rs, r) // want "prealloc-slice"
 	}
 	return rs
 }
@@ -326,4 +326,31 @@ outer:
 		firsts = append(firsts, g[0])
 	}
 	return firsts
+}
+
+// RunesOf appends once per rune of s: at most len(s) times.
+func RunesOf(s string) []rune {
+	var out []rune
+	for _, r := range s {
+		out = append(out, r) // want "prealloc-slice"
+	}
+	return out
+}
+
+// SmallCap starts with room for 8 and appends 64 times.
+func SmallCap() []int {
+	out := make([]int, 0, 8)
+	for i := 0; i < 64; i++ {
+		out = append(out, i) // want "prealloc-slice"
+	}
+	return out
+}
+
+// EnoughCap has room for every append (negative).
+func EnoughCap() []int {
+	out := make([]int, 0, 64)
+	for i := 0; i < 64; i++ {
+		out = append(out, i)
+	}
+	return out
 }

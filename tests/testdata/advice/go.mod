@@ -1,0 +1,3 @@
+module advicetest
+
+go 1.21
