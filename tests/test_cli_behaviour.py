@@ -120,7 +120,8 @@ def test_verbose_shows_flows_and_stack_sites(capsys):
     assert section(verbose, "Stack sites") == stack
     # every heap site of the module's own files is followed by its flow, step by step
     returned = next(s for s in every if s["function"] == "RetSlice")
-    block = verbose[verbose.index(f"{position(returned)}: "):].split("\n", 1)[1]
+    listing = verbose[verbose.index("\nHeap sites\n"):]  # below the fix-first list
+    block = listing[listing.index(f"\n{position(returned)}: ") + 1:].split("\n", 1)[1]
     block = block[:block.index("\nreturned.go:")]
     steps = [f"{st['file']}:{st['line']}:{st['col']}  {st['expr']} ({st['reason']})"
              for st in returned["flow"]]
@@ -248,3 +249,19 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
         proc.kill()
     assert proc.returncode == 130
     assert err == "goalloc: interrupted\n" and out == ""
+
+
+def test_scan_below_the_module_root_reports_real_module_relative_paths(capsys):
+    """Run from a package directory, the compiler prints paths relative to the module root
+    ("realistic/realistic.go"), not to the directory it runs in."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent / "testdata" / "rules"
+    code = main(["scan", "-C", str(root / "realistic"), "--no-rules", "--no-progress",
+                 "--no-cache", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    files = {s["file"] for s in doc["sites"]}
+    assert files == {"realistic/realistic.go"}
+    assert all((root / f).is_file() for f in files)

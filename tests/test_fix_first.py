@@ -66,11 +66,11 @@ REALISTIC_WANT = [
      "hot: in a loop over `n` at line 54, depth 1"),
     ("realistic/realistic.go:46", "prealloc-slice", "preallocate",
      "hot: in a loop over `m` at line 45, depth 1"),
-    ("realistic/realistic.go:155", "conversion-in-loop", "avoid-conversion",
-     "hot: in a loop over `keys` at line 154, depth 1"),
-    # the first normal item: a value receiver copied on every call, saving modeled
-    ("realistic/realistic.go:170", "large-copy", "pass-pointer",
-     "normal: not in a loop, not on a failure path"),
+    # fmt.Sprintf boxes u.ID and u.Name on every iteration: 1,000 allocations each, modeled
+    ("realistic/realistic.go:135", "box-in-loop", "avoid-interface",
+     "hot: in a loop over `users` at line 134, depth 1"),
+    ("realistic/realistic.go:135", "box-in-loop", "avoid-interface",
+     "hot: in a loop over `users` at line 134, depth 1"),
 ]
 
 

@@ -141,7 +141,7 @@ def _code_digest() -> str:
     """The analysis code itself is part of the key: a changed goalloc never reads old entries."""
     h = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
-    for sub in ("escape", "facts", "collect", "calls", "."):
+    for sub in ("escape", "facts", "collect", "calls", "app", "."):
         folder = os.path.join(here, sub)
         for name in sorted(os.listdir(folder)):
             if name.endswith(".py"):

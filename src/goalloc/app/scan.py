@@ -77,10 +77,14 @@ class _Files:
         else:
             absolute = printed if os.path.isabs(printed) else os.path.normpath(
                 os.path.join(self.cwd, printed))
-            # Some standard-library packages are printed relative to GOROOT/src.
-            if (not os.path.isabs(printed) and self.goroot_src and not os.path.exists(absolute)
-                    and os.path.exists(os.path.join(self.goroot_src, printed))):
-                absolute = os.path.normpath(os.path.join(self.goroot_src, printed))
+            if not os.path.isabs(printed) and not os.path.exists(absolute):
+                # Run below the module root, the compiler prints paths relative to that root
+                # ("pkg/file.go" from inside pkg/); some standard-library packages are printed
+                # relative to GOROOT/src.
+                for base in (self.module_root, self.goroot_src):
+                    if base and os.path.exists(os.path.join(base, printed)):
+                        absolute = os.path.normpath(os.path.join(base, printed))
+                        break
             rel = absolute
             if self.module_root:
                 r = os.path.relpath(absolute, self.module_root)
