@@ -72,8 +72,11 @@ def run(args) -> int:
         from goalloc.errors import EXIT_COMPILE
 
         path, first = result.broken[0]
-        print(f"goalloc: error: {len(result.broken)} package(s) do not type-check, their "
-              f"findings are missing; first: {path}: {first}", file=sys.stderr)
+        more = (f"; {len(result.broken) - 1} more package(s) do not type-check"
+                if len(result.broken) > 1 else "")
+        rest = "; the other packages' findings are reported" if result.packages else ""
+        print(f"goalloc: error: package {path} does not type-check: {first}{more}{rest}",
+              file=sys.stderr)
         return EXIT_COMPILE
     matches = check_policy(conditions, [], result.findings)
     if matches:
