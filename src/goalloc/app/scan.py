@@ -419,7 +419,7 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
             scope = parent
         return None
 
-    ctx = CauseContext(files.source, lookup)
+    ctx = CauseContext(files.source, lookup, _boxed_positions(explanations, files))
 
     def decide(site: Site, depth: int = 0) -> Decision:
         key = id(site)
@@ -453,6 +453,21 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
         note = advice.cost_note(site)
         if note:
             site.note = note
+
+
+def _boxed_positions(explanations: dict, files: _Files) -> dict[tuple, set]:
+    """(file, line, col, expr) of every "EXPR (interface-converted) at P" step -> the ids of the
+    sites whose flows name it. The decision
+    the compiler prints at P for EXPR is the interface box itself (string(b) boxed for fmt is
+    printed twice at neighbouring columns: the box, and the string data it points to)."""
+    out: dict[tuple, set] = {}
+    for site_id, exps in explanations.items():
+        for ex in exps:
+            for st in ex.steps:
+                if st.reason == "interface-converted":
+                    f, ln, c = parse_at(st.at)
+                    out.setdefault((files.resolve(f), ln, c, st.expr), set()).add(site_id)
+    return out
 
 
 def _line_text(files: _Files, rel: str, line: int) -> str:

@@ -13,7 +13,7 @@ KINDS = ("slice", "map", "string", "closure", "interface", "object", "variable",
 CAUSES = (
     "returned", "closure-captured", "goroutine", "defer", "interface-conversion",
     "call-argument", "stored-in-heap", "channel-send", "too-large", "non-constant-size",
-    "append-growth", "reflect", "method-value", "other",
+    "append-growth", "reflect", "method-value", "outlives-loop", "other",
 )
 
 
