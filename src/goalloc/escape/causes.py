@@ -216,12 +216,23 @@ def derive(site: Site, paths: list[list[Step]], roots: list[str], ctx: CauseCont
     converted = next((s for s in steps if s.reason == "interface-converted"), None)
     if site.kind == "interface" or ctx.is_box(site):
         sink = _sink(site, steps, root, ctx, depth)
+        if converted is None and sink.step is not None and _through_dictionary(sink.step):
+            return sink  # a type parameter's method: no interface in the flow
         return Decision("interface-conversion", converted or sink.step, sink.detail or sink.cause)
 
     sink = _sink(site, steps, root, ctx, depth)
     if converted is not None and sink.cause == "call-argument":
         return Decision("interface-conversion", converted, sink.detail)
     return sink
+
+
+_DICTIONARY_CALL = "a method of a type parameter (called through the generic dictionary)"
+
+
+def _through_dictionary(step: Step) -> bool:
+    """A method called on a type parameter is compiled as a call through the instantiation's
+    dictionary: (func(go.shape.T) string)(&.dict[0])(v)."""
+    return step.reason == "call parameter" and "(&.dict[" in step.expr
 
 
 def _root_variable(site: Site, root: str, steps: list[Step], ctx: CauseContext):
@@ -280,6 +291,8 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
     if root == "{heap}":
         if last is None:
             return Decision("append-growth" if site.expr.startswith("append") else "other")
+        if last.reason == "call parameter" and _through_dictionary(last):
+            return Decision("call-argument", last, _DICTIONARY_CALL)
         if last.reason == "call parameter":
             callee = callee_of(last.expr)
             if callee == "append":
