@@ -6,28 +6,17 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from goalloc.app.compiled import CompileError  # noqa: F401  (part of this module's results)
 from goalloc.errors import InputError
 from goalloc import cache
 from goalloc.collect import compiler as collect
 from goalloc.escape import advice, kinds, source
 from goalloc.escape.origins import OriginFinder
 from goalloc.escape.causes import CauseContext, Decision, Step, derive
+from goalloc.escape.cost import guarded_branches, never_runs, runtime_cost
 from goalloc.escape.model import FlowStep, Param, Position, Site
 from goalloc.escape.parse import Explanation, Summary, parse_at, parse_lines
 from goalloc.collect.toolchain import Toolchain, find_toolchain
-
-
-@dataclass
-class CompileError:
-    package: str
-    message: str
-    file: str = ""
-    line: int = 0
-    col: int = 0
-
-    def to_json(self) -> dict:
-        return {"package": self.package, "file": self.file or None, "line": self.line or None,
-                "col": self.col or None, "message": self.message}
 
 
 @dataclass
@@ -47,6 +36,10 @@ class ScanResult:
     build_seconds: float = 0.0
     findings: list = field(default_factory=list)  # rule findings, when rules ran
     rules_error: Exception | None = None  # why the rules could not run, when they could not
+    # Verdicts the compiled code qualifies (goalloc.calls.model.CallFinding), when read.
+    runtime_findings: list = field(default_factory=list)
+    calls_error: Exception | None = None  # why the compiled code could not be read
+    calls_seconds: float = 0.0
 
     @property
     def heap_sites(self) -> list[Site]:
@@ -64,6 +57,18 @@ class _Files:
         self._abs: dict[str, str] = {}
         self._src: dict[str, source.GoFile | None] = {}
         self._lines: dict[tuple, str] = {}  # one str per source line, shared by flow steps
+        self._guarded: tuple | None = None
+
+    def guarded_branches(self) -> tuple:
+        """Inlined branches the toolchain's own source shows to be ruled out by a call's
+        arguments (goalloc.escape.cost), read once."""
+        if self._guarded is None:
+            try:
+                with open(os.path.join(self.goroot_src, "fmt", "errors.go"), encoding="utf-8") as fh:
+                    self._guarded = guarded_branches(fh.read())
+            except (OSError, UnicodeDecodeError):
+                self._guarded = ()
+        return self._guarded
 
     def resolve(self, printed: str) -> str:
         rel = self._rel.get(printed)
@@ -176,7 +181,68 @@ def _origin_for(site_expr: str, callees: list[str], own_sites: dict) -> Position
 
 def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
          toolchain: Toolchain | None = None, progress: bool | None = None,
-         use_cache: bool = True) -> ScanResult:
+         use_cache: bool = True, runtime_calls: bool = True) -> ScanResult:
+    """The compiler's allocation decisions of ``patterns`` with their causes. With
+    ``runtime_calls``, the allocator calls of the same build's compiled code are read and set
+    beside each site (``runtime_calls``, ``runtime_cost``); it compiles nothing more."""
+    result = _scan(patterns, directory, tags, toolchain, progress, use_cache)
+    if runtime_calls and result.packages:
+        attach_compiled_calls(result, toolchain or find_toolchain(), tags, use_cache)
+    return result
+
+
+def attach_compiled_calls(result: ScanResult, toolchain: Toolchain, tags: str | None,
+                          use_cache: bool = True) -> None:
+    """Read the allocator calls of the scanned packages' objects (goalloc calls' reading;
+    the build is scan's own, so nothing is compiled again) and judge each site's runtime cost
+    by them. If the objects cannot be read, the escape report stands with the costs the text
+    alone gives, and ``calls_error`` says why."""
+    import time
+
+    from goalloc.app.compiled import CallsOptions, read_calls
+    from goalloc.errors import GoallocError
+
+    started = time.monotonic()
+    try:
+        read = read_calls(CallsOptions(patterns=tuple(result.packages),
+                                       directory=result.directory, tags=tags,
+                                       use_cache=use_cache), toolchain)
+    except GoallocError as exc:
+        result.calls_error = exc
+        return
+    apply_compiled_calls(result, read)
+    result.calls_seconds = time.monotonic() - started
+
+
+def apply_compiled_calls(result: ScanResult, read) -> None:
+    """Set each site's ``runtime_calls`` from ``read`` (goalloc.app.compiled.CallsResult),
+    judge its ``runtime_cost``, and keep the verdicts the calls qualify in
+    ``runtime_findings``."""
+    from goalloc.calls import attach_runtime_calls
+
+    result.runtime_findings = attach_runtime_calls(result.sites, read)
+    covered = set(read.packages)
+    for site in result.sites:
+        if site.package in covered:
+            site.calls_read = True
+            _judge_cost(site)
+    for finding in result.runtime_findings:
+        if finding.kind == "stack-site-allocates":
+            finding.site.runtime_cost = "allocates"
+            finding.site.note = finding.site.note or finding.reason
+
+
+def _judge_cost(site: Site) -> None:
+    if site.runtime_cost == "unreachable":
+        return  # ruled out by the source; the compiled code still holds the branch
+    static = site.note if site.note.startswith("allocates nothing") else ""
+    site.runtime_cost, note = runtime_cost(site, static)
+    if note and (site.runtime_cost == "unreachable" or not site.note):
+        site.note = note
+
+
+def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Toolchain | None,
+          progress: bool | None, use_cache: bool) -> ScanResult:
     toolchain = toolchain or find_toolchain()
     cwd = collect.check_directory(directory)
     module_root = collect.find_module_root(cwd)
@@ -457,6 +523,14 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
         note = advice.cost_note(site)
         if note:
             site.note = note
+    for site in sites:
+        _judge_cost(site)
+        if site.inlined_from:
+            src = files.source(site.file)
+            never = never_runs(site, src.call_arguments(site.line, site.col) if src else None,
+                               files.guarded_branches())
+            if never:
+                site.runtime_cost, site.note = "unreachable", never
 
 
 def _boxed_positions(explanations: dict, files: _Files) -> dict[tuple, set]:

@@ -61,6 +61,10 @@ class Site:
     # The runtime allocation calls the compiled code makes on this line
     # (goalloc.calls.model.RuntimeCall), once goalloc.calls.attach_runtime_calls has run.
     runtime_calls: list = field(default_factory=list)
+    # goalloc.escape.cost: "allocates", "free" or "unreachable" (why, in note); and whether
+    # runtime_calls were read from the compiled code (else they are unknown, not empty).
+    runtime_cost: str = ""
+    calls_read: bool = False
 
     @property
     def position(self) -> Position:
@@ -79,6 +83,10 @@ class Site:
             "inlined_from": self.inlined_from or None,
             "explanation": self.explanation, "suggestion": self.suggestion,
             "diagnostic": self.diagnostic, "note": self.note,
+            "runtime_cost": self.runtime_cost or None,
+            # Items are RuntimeCalls, or their JSON when read back from a report.
+            "runtime_calls": ([c if isinstance(c, dict) else c.to_json()
+                               for c in self.runtime_calls] if self.calls_read else None),
         }
 
 

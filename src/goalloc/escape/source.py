@@ -28,6 +28,9 @@ _TOKEN = re.compile(
 _LOOP_TOKEN = re.compile(
     rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\bfor\b|[{}]", re.S)
 
+_ARG_TOKEN = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|[()\[\]{},]", re.S)
+
 
 @dataclass
 class FuncSpan:
@@ -180,6 +183,33 @@ class GoFile:
                         spans.append((start, m.end()))
             self._loops = spans
         return self._loops
+
+    def call_arguments(self, line: int, col: int, limit: int = 20000) -> list[str] | None:
+        """The top-level argument texts of the call whose "(" is at or after the position on
+        its line, or None when it cannot be read (no call there, unbalanced, too long)."""
+        off = self.offset(line, col)
+        if off < 0:
+            return None
+        open_at = self.data.find(b"(", off, off + 200)
+        line_end = self.data.find(b"\n", off)
+        if open_at < 0 or (0 <= line_end < open_at):
+            return None
+        args, depth, start = [], 0, open_at + 1
+        for m in _ARG_TOKEN.finditer(self.data, open_at, min(len(self.data), open_at + limit)):
+            tok = m.group()
+            if tok in (b"(", b"[", b"{"):
+                depth += 1
+            elif tok in (b")", b"]", b"}"):
+                depth -= 1
+                if depth == 0:
+                    last = self.data[start:m.start()].strip()
+                    if last or args:
+                        args.append(last.decode("utf-8", "replace"))
+                    return args
+            elif tok == b"," and depth == 1:
+                args.append(self.data[start:m.start()].strip().decode("utf-8", "replace"))
+                start = m.end()
+        return None
 
     # -- indexing ----------------------------------------------------------------------------
     def _index(self) -> None:

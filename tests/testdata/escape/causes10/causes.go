@@ -192,3 +192,12 @@ func RunJobs(paths []string) Jobs {
 	wg.Wait()
 	return jobs
 }
+
+// fmt.Errorf's inlined errors.New runs only without arguments and without '%'.
+func ErrPercent() error {
+	return fmt.Errorf("100%% sure") // want: returned
+}
+
+func ErrFormat(format string) error {
+	return fmt.Errorf(format) // want: returned
+}
