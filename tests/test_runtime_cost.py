@@ -79,3 +79,17 @@ def test_without_compiled_code_text_alone_decides(tmp_path):
     for s in result.heap_sites:
         assert not s.calls_read and s.to_json()["runtime_calls"] is None
         assert s.runtime_cost == ("free" if s.note.startswith("allocates nothing") else "allocates")
+
+
+def test_reports_count_only_sites_that_can_allocate(cases):
+    from goalloc.report import scan_json, scan_text
+
+    doc = scan_json.document(cases, cases.sites)
+    by_cost = doc["summary"]["by_runtime_cost"]
+    assert by_cost["unreachable"] == 3 and by_cost["free"] >= 2
+    assert doc["runtime_calls_error"] is None and isinstance(doc["runtime_findings"], list)
+    text = scan_text.render(cases, cases.sites)
+    costly = sum(1 for s in cases.heap_sites if s.runtime_cost == "allocates")
+    assert f"{costly} heap site(s) can allocate; set aside:" in text
+    table = text.split("Heap sites by cause", 1)[1].split("\n\n", 1)[0]
+    assert sum(int(line.split()[1]) for line in table.strip().splitlines()) == costly
