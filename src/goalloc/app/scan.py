@@ -181,18 +181,20 @@ def _origin_for(site_expr: str, callees: list[str], own_sites: dict) -> Position
 
 def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
          toolchain: Toolchain | None = None, progress: bool | None = None,
-         use_cache: bool = True, runtime_calls: bool = True) -> ScanResult:
+         use_cache: bool = True, runtime_calls: bool = True,
+         gcflags: str | None = None) -> ScanResult:
     """The compiler's allocation decisions of ``patterns`` with their causes. With
     ``runtime_calls``, the allocator calls of the same build's compiled code are read and set
     beside each site (``runtime_calls``, ``runtime_cost``); it compiles nothing more."""
-    result = _scan(patterns, directory, tags, toolchain, progress, use_cache)
+    gcflags = collect.check_gcflags(gcflags)
+    result = _scan(patterns, directory, tags, toolchain, progress, use_cache, gcflags)
     if runtime_calls and result.packages:
-        attach_compiled_calls(result, toolchain or find_toolchain(), tags, use_cache)
+        attach_compiled_calls(result, toolchain or find_toolchain(), tags, use_cache, gcflags)
     return result
 
 
 def attach_compiled_calls(result: ScanResult, toolchain: Toolchain, tags: str | None,
-                          use_cache: bool = True) -> None:
+                          use_cache: bool = True, gcflags: str | None = None) -> None:
     """Read the allocator calls of the scanned packages' objects (goalloc calls' reading;
     the build is scan's own, so nothing is compiled again) and judge each site's runtime cost
     by them. If the objects cannot be read, the escape report stands with the costs the text
@@ -206,7 +208,7 @@ def attach_compiled_calls(result: ScanResult, toolchain: Toolchain, tags: str | 
     try:
         read = read_calls(CallsOptions(patterns=tuple(result.packages),
                                        directory=result.directory, tags=tags,
-                                       use_cache=use_cache), toolchain)
+                                       use_cache=use_cache, gcflags=gcflags), toolchain)
     except GoallocError as exc:
         result.calls_error = exc
         return
@@ -242,7 +244,7 @@ def _judge_cost(site: Site) -> None:
 
 
 def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Toolchain | None,
-          progress: bool | None, use_cache: bool) -> ScanResult:
+          progress: bool | None, use_cache: bool, gcflags: str | None = None) -> ScanResult:
     toolchain = toolchain or find_toolchain()
     cwd = collect.check_directory(directory)
     module_root = collect.find_module_root(cwd)
@@ -258,7 +260,7 @@ def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Tool
 
     store = cache.cache_dir() if use_cache else None
     key_parts = [toolchain.version, toolchain.goroot, toolchain.goos, toolchain.goarch, cwd,
-                 module_root or ""]
+                 module_root or "", gcflags or ""]
 
     def on_package(pkg) -> None:
         result.packages.append(pkg.import_path)
@@ -284,10 +286,10 @@ def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Tool
         origins.release()
 
     build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
-                              on_package=on_package)
+                              on_package=on_package, gcflags=gcflags)
     if build.returncode != 0 and not result.packages and not build.failed:
         build = _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, build,
-                                files, result)
+                                files, result, gcflags)
     result.build_seconds = build.seconds
     for pkg in build.failed.values():
         _record_failure(pkg, files, result)
@@ -306,7 +308,7 @@ def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Tool
 
 
 def _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, failed_build,
-                    files: _Files, result: ScanResult):
+                    files: _Files, result: ScanResult, gcflags: str | None = None):
     """The go command stopped before compiling anything: one package that does not load (an
     empty .go file, two package names, an import nothing provides) stops them all. Record
     those packages as failed and build the others, so what compiles is still reported.
@@ -319,7 +321,7 @@ def _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, failed
     if not load.loadable:
         return failed_build
     build = collect.run_build(toolchain, load.loadable, cwd, tags=tags, progress=progress,
-                              on_package=on_package)
+                              on_package=on_package, gcflags=gcflags)
     build.seconds += failed_build.seconds
     return build
 
@@ -576,6 +578,8 @@ class ScanOptions:
     tags: str | None = None
     use_cache: bool = True
     rules: RuleSelection = field(default_factory=RuleSelection)
+    gcflags: str | None = None  # extra compiler flags: ARGS or all=ARGS (see check_gcflags)
+    runtime_calls: bool = True  # read the compiled code's allocator calls (runtime_cost)
 
 
 def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None = None,
@@ -589,15 +593,16 @@ def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None
     progress = progress or NO_PROGRESS
     toolchain = toolchain or find_toolchain()
     result = scan(options.patterns, options.directory, tags=options.tags, toolchain=toolchain,
-                  progress=progress.enabled, use_cache=options.use_cache)
+                  progress=progress.enabled, use_cache=options.use_cache,
+                  runtime_calls=options.runtime_calls, gcflags=options.gcflags)
     if options.rules.enabled:
         with progress.phase("source facts and rules"):
-            add_findings(result, options.rules, toolchain, options.tags, warn)
+            add_findings(result, options.rules, toolchain, options.tags, warn, options.gcflags)
     return result
 
 
 def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
-                 tags: str | None, warn=None) -> None:
+                 tags: str | None, warn=None, gcflags: str | None = None) -> None:
     from goalloc.errors import GoallocError
     from goalloc.collect.facts import collect_facts
     from goalloc.rules import run_rules
@@ -605,7 +610,7 @@ def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
     selected = rules.resolve()
     try:
         facts = collect_facts(toolchain, result.directory, result.patterns, allow_errors=True,
-                              build_flags=collect.build_flags(tags))
+                              build_flags=collect.helper_build_flags(tags, gcflags))
         result.findings = run_rules(facts, result.sites, go_version=toolchain.release_str,
                                     assume_n=rules.assume_n, select=[r.id for r in selected])
     except GoallocError as exc:

@@ -35,7 +35,9 @@ def _subject(site: Site) -> str:
 
 def explain(site: Site, d: Decision) -> tuple[str, str]:
     """(explanation, suggestion) for a heap site."""
-    subj = _subject(site) + (f" (a {d.via})" if d.via == "method value" else "")
+    via = getattr(d, "via", "")
+    subj = _subject(site) + (f" (a {via})" if via == "method value" else
+                             f" ({via})" if via.startswith(("held by", "stored in")) else "")
     at = _where(d.step.file, d.step.line) if d.step else _where(site.file, site.line)
     fn = site.function or "the function"
     kind = site.kind

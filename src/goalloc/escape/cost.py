@@ -150,9 +150,19 @@ def runtime_cost(site: Site, static_note: str = "") -> tuple[str, str]:
         return "allocates", ""
     if _may_be_static(site):
         return "free", FREE_CLOSURE if site.expr == "func literal" else FREE_STATIC
-    if site.inlined_from:
+    if site.inlined_from and not _inlined_calls_elsewhere(site):
         return "unreachable", UNREACHABLE.format(callee=site.inlined_from)
     return "allocates", NO_CALL_ON_LINE
+
+
+def _inlined_calls_elsewhere(site: Site) -> bool:
+    """Whether the line has allocator calls of the site's families inlined from somewhere
+    else than its origin. The origin found for a copy is not always the innermost position
+    (a call inside the inlined function, when the allocation is one more level in), and the
+    compiled code names only the innermost: such a call may be the site's own."""
+    families = _OWN_FAMILIES.get(site.kind)
+    return any(c.inlined_from is not None and (families is None or c.family in families)
+               for c in site.runtime_calls or [])
 
 
 def can_allocate(site: Site) -> bool:
