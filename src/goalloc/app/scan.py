@@ -84,6 +84,7 @@ class _Files:
             if (not os.path.isabs(printed) and self.goroot_src and not os.path.exists(absolute)
                     and os.path.exists(os.path.join(self.goroot_src, printed))):
                 absolute = os.path.normpath(os.path.join(self.goroot_src, printed))
+            absolute = self._in_active_goroot(absolute)
             rel = absolute
             if self.module_root:
                 r = os.path.relpath(absolute, self.module_root)
@@ -92,6 +93,21 @@ class _Files:
         self._rel[printed] = rel
         self._abs[rel] = absolute
         return rel
+
+    def _in_active_goroot(self, absolute: str) -> str:
+        """Go's build cache replays the diagnostics of a standard-library package compiled
+        by another install of the same Go version under that install's GOROOT, which may be
+        gone: a missing file whose path continues in this GOROOT's src is that file."""
+        if (not self.goroot_src or absolute.startswith(self.goroot_src + os.sep)
+                or os.path.exists(absolute)):
+            return absolute
+        parts = absolute.split(os.sep + "src" + os.sep)
+        for i in range(1, len(parts)):
+            candidate = os.path.join(self.goroot_src, *(os.sep + "src" + os.sep).join(parts[i:])
+                                     .split(os.sep))
+            if os.path.isfile(candidate):
+                return candidate
+        return absolute
 
     def absolute(self, rel: str) -> str:
         return self._abs.get(rel, rel)
