@@ -220,3 +220,12 @@ def test_internal_import_error_keeps_the_compilers_line(tmp_path):
     (error,) = result.errors
     assert "use of internal package example.com/im/a/internal/x not allowed" in error.message
     assert error.file == os.path.join("b", "b.go") and error.line == 3
+
+
+def test_inlined_copies_have_their_origin(result):
+    """Generic methods and methods of the package, inlined: each copy names where in the
+    callee the allocation is."""
+    copies = [s for s in result.heap_sites if s.inlined_from and not s.file.startswith("<")]
+    assert len(copies) >= 8
+    missing = [s for s in copies if s.origin is None]
+    assert missing == [], missing
