@@ -150,11 +150,12 @@ def read_calls(options: CallsOptions, toolchain: Toolchain | None = None) -> Cal
     for package in compiled.targets:
         archive = compiled.exports[package]
         digest = cache.key(key_parts + [package, archive], [])
-        functions = cache.load(store, digest)
+        functions = cache.load(store, digest) if store else None
         if functions is None:
             loops.touched.clear()
             functions = _read_package(package, archive, library, compiled, paths, loops)
-            cache.store(store, digest, functions, loops.touched)
+            if store:
+                cache.store(store, digest, functions, loops.touched)
         result.packages.append(package)
         result.functions += functions
     for error in compiled.errors:
