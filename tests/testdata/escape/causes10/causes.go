@@ -136,14 +136,6 @@ func AppendReturned(x int) []*int { // want: append-growth
 	return y
 }
 
-func AppendClosures(n int) []func() int {
-	var fs []func() int
-	for i := 0; i < n; i++ { // want: closure-captured
-		fs = append(fs, func() int { return i }) // want: returned, returned
-	}
-	return fs
-}
-
 // Variables a goroutine's closure shares with its function (captured by reference).
 func GoShared(items []string) int {
 	total := 0        // want: goroutine
