@@ -13,6 +13,7 @@ class LintOptions:
     directory: str = "."
     patterns: list[str] = field(default_factory=lambda: ["./..."])
     tags: str | None = None
+    gcflags: str | None = None  # extra compiler flags for the escape analysis
     rules: RuleSelection = field(default_factory=RuleSelection)
     run_escape: bool = True  # run the compiler for the rules that read escape sites
     use_cache: bool = True
@@ -49,7 +50,7 @@ class LintResult:
 
 def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
     from goalloc.app.scan import scan
-    from goalloc.collect.compiler import build_flags
+    from goalloc.collect.compiler import check_gcflags, helper_build_flags
     from goalloc.collect.toolchain import find_toolchain
     from goalloc.errors import GoallocError
     from goalloc.collect.facts import collect_facts
@@ -62,7 +63,9 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
     toolchain = find_toolchain()
     with progress.phase("source facts"):
         facts = collect_facts(toolchain, options.directory, options.patterns,
-                              build_flags=build_flags(options.tags), allow_errors=True)
+                              build_flags=helper_build_flags(options.tags,
+                                                             check_gcflags(options.gcflags)),
+                              allow_errors=True)
     sites: list = []
     if not options.run_escape:
         escape = EscapeStatus(False, reason="not run (--no-escape)")
@@ -72,7 +75,7 @@ def lint(options: LintOptions, progress=None, warn=None) -> LintResult:
         try:
             result = scan(list(options.patterns), options.directory, tags=options.tags,
                           toolchain=toolchain, progress=progress.enabled,
-                          use_cache=options.use_cache)
+                          use_cache=options.use_cache, gcflags=options.gcflags)
             sites = list(result.sites)
             escape = EscapeStatus(True, sites=len(sites))
         except GoallocError as exc:

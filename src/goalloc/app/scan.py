@@ -6,28 +6,17 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from goalloc.app.compiled import CompileError  # noqa: F401  (part of this module's results)
 from goalloc.errors import InputError
 from goalloc import cache
 from goalloc.collect import compiler as collect
 from goalloc.escape import advice, kinds, source
 from goalloc.escape.origins import OriginFinder
 from goalloc.escape.causes import CauseContext, Decision, Step, derive
+from goalloc.escape.cost import guarded_branches, never_runs, runtime_cost
 from goalloc.escape.model import FlowStep, Param, Position, Site
 from goalloc.escape.parse import Explanation, Summary, parse_at, parse_lines
 from goalloc.collect.toolchain import Toolchain, find_toolchain
-
-
-@dataclass
-class CompileError:
-    package: str
-    message: str
-    file: str = ""
-    line: int = 0
-    col: int = 0
-
-    def to_json(self) -> dict:
-        return {"package": self.package, "file": self.file or None, "line": self.line or None,
-                "col": self.col or None, "message": self.message}
 
 
 @dataclass
@@ -49,6 +38,10 @@ class ScanResult:
     rules_error: Exception | None = None  # why the rules could not run, when they could not
     facts: object = None  # the goalloc.facts.Facts the rules read, when they ran
     measured: dict = field(default_factory=dict)  # {id(site or finding): (bytes, objects)}
+    # Verdicts the compiled code qualifies (goalloc.calls.model.CallFinding), when read.
+    runtime_findings: list = field(default_factory=list)
+    calls_error: Exception | None = None  # why the compiled code could not be read
+    calls_seconds: float = 0.0
 
     @property
     def heap_sites(self) -> list[Site]:
@@ -66,6 +59,18 @@ class _Files:
         self._abs: dict[str, str] = {}
         self._src: dict[str, source.GoFile | None] = {}
         self._lines: dict[tuple, str] = {}  # one str per source line, shared by flow steps
+        self._guarded: tuple | None = None
+
+    def guarded_branches(self) -> tuple:
+        """Inlined branches the toolchain's own source shows to be ruled out by a call's
+        arguments (goalloc.escape.cost), read once."""
+        if self._guarded is None:
+            try:
+                with open(os.path.join(self.goroot_src, "fmt", "errors.go"), encoding="utf-8") as fh:
+                    self._guarded = guarded_branches(fh.read())
+            except (OSError, UnicodeDecodeError):
+                self._guarded = ()
+        return self._guarded
 
     def resolve(self, printed: str) -> str:
         rel = self._rel.get(printed)
@@ -85,6 +90,7 @@ class _Files:
                     if base and os.path.exists(os.path.join(base, printed)):
                         absolute = os.path.normpath(os.path.join(base, printed))
                         break
+            absolute = self._in_active_goroot(absolute)
             rel = absolute
             if self.module_root:
                 r = os.path.relpath(absolute, self.module_root)
@@ -93,6 +99,21 @@ class _Files:
         self._rel[printed] = rel
         self._abs[rel] = absolute
         return rel
+
+    def _in_active_goroot(self, absolute: str) -> str:
+        """Go's build cache replays the diagnostics of a standard-library package compiled
+        by another install of the same Go version under that install's GOROOT, which may be
+        gone: a missing file whose path continues in this GOROOT's src is that file."""
+        if (not self.goroot_src or absolute.startswith(self.goroot_src + os.sep)
+                or os.path.exists(absolute)):
+            return absolute
+        parts = absolute.split(os.sep + "src" + os.sep)
+        for i in range(1, len(parts)):
+            candidate = os.path.join(self.goroot_src, *(os.sep + "src" + os.sep).join(parts[i:])
+                                     .split(os.sep))
+            if os.path.isfile(candidate):
+                return candidate
+        return absolute
 
     def absolute(self, rel: str) -> str:
         return self._abs.get(rel, rel)
@@ -182,7 +203,70 @@ def _origin_for(site_expr: str, callees: list[str], own_sites: dict) -> Position
 
 def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
          toolchain: Toolchain | None = None, progress: bool | None = None,
-         use_cache: bool = True) -> ScanResult:
+         use_cache: bool = True, runtime_calls: bool = True,
+         gcflags: str | None = None) -> ScanResult:
+    """The compiler's allocation decisions of ``patterns`` with their causes. With
+    ``runtime_calls``, the allocator calls of the same build's compiled code are read and set
+    beside each site (``runtime_calls``, ``runtime_cost``); it compiles nothing more."""
+    gcflags = collect.check_gcflags(gcflags)
+    result = _scan(patterns, directory, tags, toolchain, progress, use_cache, gcflags)
+    if runtime_calls and result.packages:
+        attach_compiled_calls(result, toolchain or find_toolchain(), tags, use_cache, gcflags)
+    return result
+
+
+def attach_compiled_calls(result: ScanResult, toolchain: Toolchain, tags: str | None,
+                          use_cache: bool = True, gcflags: str | None = None) -> None:
+    """Read the allocator calls of the scanned packages' objects (goalloc calls' reading;
+    the build is scan's own, so nothing is compiled again) and judge each site's runtime cost
+    by them. If the objects cannot be read, the escape report stands with the costs the text
+    alone gives, and ``calls_error`` says why."""
+    import time
+
+    from goalloc.app.compiled import CallsOptions, read_calls
+    from goalloc.errors import GoallocError
+
+    started = time.monotonic()
+    try:
+        read = read_calls(CallsOptions(patterns=tuple(result.packages),
+                                       directory=result.directory, tags=tags,
+                                       use_cache=use_cache, gcflags=gcflags), toolchain)
+    except GoallocError as exc:
+        result.calls_error = exc
+        return
+    apply_compiled_calls(result, read)
+    result.calls_seconds = time.monotonic() - started
+
+
+def apply_compiled_calls(result: ScanResult, read) -> None:
+    """Set each site's ``runtime_calls`` from ``read`` (goalloc.app.compiled.CallsResult),
+    judge its ``runtime_cost``, and keep the verdicts the calls qualify in
+    ``runtime_findings``."""
+    from goalloc.calls import attach_runtime_calls
+
+    result.runtime_findings = attach_runtime_calls(result.sites, read)
+    covered = set(read.packages)
+    for site in result.sites:
+        if site.package in covered:
+            site.calls_read = True
+            _judge_cost(site)
+    for finding in result.runtime_findings:
+        if finding.kind == "stack-site-allocates":
+            finding.site.runtime_cost = "allocates"
+            finding.site.note = finding.site.note or finding.reason
+
+
+def _judge_cost(site: Site) -> None:
+    if site.runtime_cost == "unreachable":
+        return  # ruled out by the source; the compiled code still holds the branch
+    static = site.note if site.note.startswith("allocates nothing") else ""
+    site.runtime_cost, note = runtime_cost(site, static)
+    if note and (site.runtime_cost == "unreachable" or not site.note):
+        site.note = note
+
+
+def _scan(patterns: list[str], directory: str, tags: str | None, toolchain: Toolchain | None,
+          progress: bool | None, use_cache: bool, gcflags: str | None = None) -> ScanResult:
     toolchain = toolchain or find_toolchain()
     cwd = collect.check_directory(directory)
     module_root = collect.find_module_root(cwd)
@@ -198,7 +282,7 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
 
     store = cache.cache_dir() if use_cache else None
     key_parts = [toolchain.version, toolchain.goroot, toolchain.goos, toolchain.goarch, cwd,
-                 module_root or ""]
+                 module_root or "", gcflags or ""]
 
     def on_package(pkg) -> None:
         result.packages.append(pkg.import_path)
@@ -224,10 +308,10 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
         origins.release()
 
     build = collect.run_build(toolchain, patterns, cwd, tags=tags, progress=progress,
-                              on_package=on_package)
+                              on_package=on_package, gcflags=gcflags)
     if build.returncode != 0 and not result.packages and not build.failed:
         build = _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, build,
-                                files, result)
+                                files, result, gcflags)
     result.build_seconds = build.seconds
     for pkg in build.failed.values():
         _record_failure(pkg, files, result)
@@ -246,7 +330,7 @@ def scan(patterns: list[str], directory: str = ".", tags: str | None = None,
 
 
 def _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, failed_build,
-                    files: _Files, result: ScanResult):
+                    files: _Files, result: ScanResult, gcflags: str | None = None):
     """The go command stopped before compiling anything: one package that does not load (an
     empty .go file, two package names, an import nothing provides) stops them all. Record
     those packages as failed and build the others, so what compiles is still reported.
@@ -259,7 +343,7 @@ def _build_loadable(toolchain, patterns, cwd, tags, progress, on_package, failed
     if not load.loadable:
         return failed_build
     build = collect.run_build(toolchain, load.loadable, cwd, tags=tags, progress=progress,
-                              on_package=on_package)
+                              on_package=on_package, gcflags=gcflags)
     build.seconds += failed_build.seconds
     return build
 
@@ -356,11 +440,15 @@ def _build_package(import_path: str, lines, files: _Files, info: _PackageInfo,
         full_line = src.line_text(s.line) if src else ""
         if s.file.startswith("<"):
             continue
-        if _looks_inlined(s.expr, after) and _looks_inlined(s.expr, full_line):
+        # A folded argument is summarized as the constant but explained under the callee's
+        # parameter name: that name is what the callee's source has.
+        exps = explanations_of.get(id(s)) or []
+        named = exps[0].expr if exps and exps[0].expr != s.expr else s.expr
+        if _looks_inlined(named, after) and _looks_inlined(named, full_line):
             s.inlined_from = callees[0]
-            s.origin = _origin_for(s.expr, callees, by_function)
+            s.origin = _origin_for(named, callees, by_function)
             if s.origin is None:
-                found = origins.find(s.expr, callees, files.absolute(s.file))
+                found = origins.find(named, callees, files.absolute(s.file))
                 if found is not None:
                     s.origin = Position(files.resolve(found.file), found.line, found.col)
 
@@ -425,7 +513,7 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
             scope = parent
         return None
 
-    ctx = CauseContext(files.source, lookup)
+    ctx = CauseContext(files.source, lookup, _boxed_positions(explanations, files))
 
     def decide(site: Site, depth: int = 0) -> Decision:
         key = id(site)
@@ -459,6 +547,29 @@ def _derive_causes(sites: list[Site], explanations: dict, files: _Files) -> None
         note = advice.cost_note(site)
         if note:
             site.note = note
+    for site in sites:
+        _judge_cost(site)
+        if site.inlined_from:
+            src = files.source(site.file)
+            never = never_runs(site, src.call_arguments(site.line, site.col) if src else None,
+                               files.guarded_branches())
+            if never:
+                site.runtime_cost, site.note = "unreachable", never
+
+
+def _boxed_positions(explanations: dict, files: _Files) -> dict[tuple, set]:
+    """(file, line, col, expr) of every "EXPR (interface-converted) at P" step -> the ids of the
+    sites whose flows name it. The decision
+    the compiler prints at P for EXPR is the interface box itself (string(b) boxed for fmt is
+    printed twice at neighbouring columns: the box, and the string data it points to)."""
+    out: dict[tuple, set] = {}
+    for site_id, exps in explanations.items():
+        for ex in exps:
+            for st in ex.steps:
+                if st.reason == "interface-converted":
+                    f, ln, c = parse_at(st.at)
+                    out.setdefault((files.resolve(f), ln, c, st.expr), set()).add(site_id)
+    return out
 
 
 def _line_text(files: _Files, rel: str, line: int) -> str:
@@ -490,6 +601,8 @@ class ScanOptions:
     use_cache: bool = True
     rules: RuleSelection = field(default_factory=RuleSelection)
     profile: str | None = None  # a heap or allocs profile: fix first by measured bytes
+    gcflags: str | None = None  # extra compiler flags: ARGS or all=ARGS (see check_gcflags)
+    runtime_calls: bool = True  # read the compiled code's allocator calls (runtime_cost)
 
 
 def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None = None,
@@ -503,10 +616,11 @@ def scan_module(options: ScanOptions, progress=None, toolchain: Toolchain | None
     progress = progress or NO_PROGRESS
     toolchain = toolchain or find_toolchain()
     result = scan(options.patterns, options.directory, tags=options.tags, toolchain=toolchain,
-                  progress=progress.enabled, use_cache=options.use_cache)
+                  progress=progress.enabled, use_cache=options.use_cache,
+                  runtime_calls=options.runtime_calls, gcflags=options.gcflags)
     if options.rules.enabled:
         with progress.phase("source facts and rules"):
-            add_findings(result, options.rules, toolchain, options.tags, warn)
+            add_findings(result, options.rules, toolchain, options.tags, warn, options.gcflags)
     from goalloc.escape.ranking import prioritize
 
     prioritize(result.sites, result.findings, result.facts)
@@ -530,7 +644,7 @@ def rank_by_profile(result: ScanResult, path: str) -> None:
 
 
 def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
-                 tags: str | None, warn=None) -> None:
+                 tags: str | None, warn=None, gcflags: str | None = None) -> None:
     from goalloc.errors import GoallocError
     from goalloc.collect.facts import collect_facts
     from goalloc.rules import run_rules
@@ -538,7 +652,7 @@ def add_findings(result: ScanResult, rules: RuleSelection, toolchain: Toolchain,
     selected = rules.resolve()
     try:
         facts = collect_facts(toolchain, result.directory, result.patterns, allow_errors=True,
-                              build_flags=collect.build_flags(tags))
+                              build_flags=collect.helper_build_flags(tags, gcflags))
         result.facts = facts
         result.findings = run_rules(facts, result.sites, go_version=toolchain.release_str,
                                     assume_n=rules.assume_n, select=[r.id for r in selected])

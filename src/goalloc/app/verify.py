@@ -69,6 +69,7 @@ class VerifyOptions:
     benchtime: str | None = None
     memprofilerate: int = 1
     tags: str | None = None
+    gcflags: str | None = None  # extra compiler flags, for the scan and the benchmarks
     use_cache: bool = True
     rules: RuleSelection = field(default_factory=RuleSelection)
 
@@ -86,11 +87,14 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
     toolchain = find_toolchain()
     patterns = options.patterns
     result = scan_module(ScanOptions(options.directory, patterns, tags=options.tags,
-                                     use_cache=options.use_cache, rules=options.rules),
+                                     use_cache=options.use_cache, rules=options.rules,
+                                     gcflags=options.gcflags),
                          progress=progress, toolchain=toolchain, warn=warn)
     extra = [f"-memprofilerate={options.memprofilerate}"]
     if options.tags:
         extra.append(f"-tags={options.tags}")
+    if options.gcflags:
+        extra.append(f"-gcflags={options.gcflags}")
     with tempfile.TemporaryDirectory(prefix="goalloc-verify-") as tmp:
         failure = None
         try:

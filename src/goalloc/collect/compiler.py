@@ -15,6 +15,7 @@ is known: with a failure, a block without any such diagnostic is the compiler's 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -46,13 +47,54 @@ class BuildOutput:
     seconds: float = 0.0
 
 
-def build_flags(tags: str | None) -> list[str]:
-    # -m=2 for the named packages only; dependencies are compiled as usual (and cached).
-    return ["-gcflags=-m=2"] + ([f"-tags={tags}"] if tags else [])
+def check_gcflags(gcflags: str | None) -> str | None:
+    """The user's compiler flags (``--gcflags``), checked: ``ARGS`` for the named packages, or
+    ``all=ARGS`` for every package. -m is goalloc's own (it asks for -m=2), and a narrower
+    package pattern cannot be combined with it (the go command keeps one -gcflags per
+    package: the last that matches)."""
+    if gcflags is None or not gcflags.strip():
+        return None
+    gcflags = gcflags.strip()
+    pattern, args = _split_gcflags(gcflags)
+    if pattern not in ("", "all"):
+        raise InputError(f"--gcflags {gcflags!r}: only ARGS or all=ARGS are supported (goalloc "
+                         f"adds -m=2 for the named packages, which a pattern like {pattern!r} "
+                         "would override)")
+    if any(re.match(r"-?-m(?:=|$)", a) for a in args.split()):
+        raise InputError(f"--gcflags {gcflags!r}: -m is set by goalloc (-m=2)")
+    return gcflags
 
 
-def build_args(patterns: list[str], tags: str | None) -> list[str]:
-    args = ["build", *build_flags(tags), "-o", os.devnull]
+def _split_gcflags(gcflags: str) -> tuple[str, str]:
+    # As the go command reads them: a leading "pattern=" unless the text starts with "-".
+    if not gcflags.startswith("-") and "=" in gcflags:
+        pattern, _, args = gcflags.partition("=")
+        return pattern, args
+    return "", gcflags
+
+
+def build_flags(tags: str | None, gcflags: str | None = None) -> list[str]:
+    """-m=2 (with the user's ``gcflags``) for the named packages only; dependencies are
+    compiled as usual (and cached), or with the user's flags for ``all=ARGS``."""
+    if not gcflags:
+        flags = ["-gcflags=-m=2"]
+    else:
+        pattern, args = _split_gcflags(gcflags)
+        # The go command keeps the last -gcflags matching a package: the named ones get
+        # -m=2 and the user's flags, every other package the user's flags for all=.
+        flags = ([f"-gcflags=all={args}"] if pattern == "all" else []) + [f"-gcflags=-m=2 {args}"]
+    return flags + ([f"-tags={tags}"] if tags else [])
+
+
+def helper_build_flags(tags: str | None, gcflags: str | None = None) -> list[str]:
+    """The build flags the facts helper can take (it splits its -buildflags at spaces, so a
+    -gcflags with several arguments is left out: type facts do not depend on it, only the
+    helper's reuse of the build's export data does)."""
+    return [f for f in build_flags(tags, gcflags) if not any(c.isspace() for c in f)]
+
+
+def build_args(patterns: list[str], tags: str | None, gcflags: str | None = None) -> list[str]:
+    args = ["build", *build_flags(tags, gcflags), "-o", os.devnull]
     args += ["--", *patterns] if any(p.startswith("-") for p in patterns) else patterns
     return args
 
@@ -134,7 +176,8 @@ class _Lines:
 
 
 def run_build(toolchain: Toolchain, patterns: list[str], cwd: str, tags: str | None = None,
-              progress: bool | None = None, on_package=None) -> BuildOutput:
+              progress: bool | None = None, on_package=None,
+              gcflags: str | None = None) -> BuildOutput:
     """Run the compiler and call ``on_package(PackageOutput)`` for each package that compiled,
     while its lines are still being read. Packages that failed are returned with their
     error lines."""
@@ -142,7 +185,7 @@ def run_build(toolchain: Toolchain, patterns: list[str], cwd: str, tags: str | N
         progress = sys.stderr.isatty()
     ticker = _Progress(progress)
     start = time.monotonic()
-    proc = toolchain.popen(build_args(patterns, tags), cwd=cwd, stdout=subprocess.PIPE,
+    proc = toolchain.popen(build_args(patterns, tags, gcflags), cwd=cwd, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                            errors="replace")
     failed: dict[str, PackageOutput] = {}

@@ -42,17 +42,17 @@ class CompiledPackages:
     seconds: float = 0.0
 
 
-def list_args(patterns: list[str], tags: str | None) -> list[str]:
-    args = ["list", "-e", "-export", "-deps", f"-json={_FIELDS}", *build_flags(tags)]
+def list_args(patterns: list[str], tags: str | None, gcflags: str | None = None) -> list[str]:
+    args = ["list", "-e", "-export", "-deps", f"-json={_FIELDS}", *build_flags(tags, gcflags)]
     args += ["--", *patterns] if any(p.startswith("-") for p in patterns) else patterns
     return args
 
 
 def compile_packages(toolchain: Toolchain, patterns: list[str], cwd: str,
-                     tags: str | None = None) -> CompiledPackages:
+                     tags: str | None = None, gcflags: str | None = None) -> CompiledPackages:
     start = time.monotonic()
     try:
-        proc = toolchain.run(list_args(patterns, tags), cwd=cwd, timeout=3600)
+        proc = toolchain.run(list_args(patterns, tags, gcflags), cwd=cwd, timeout=3600)
     except subprocess.TimeoutExpired:
         raise ToolchainError("go list -export did not finish within an hour") from None
     result = parse_list_output(proc.stdout)

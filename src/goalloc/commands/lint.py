@@ -26,6 +26,7 @@ def register(subparsers) -> None:
                            epilog_text=rules + "\n\n" + EXAMPLES)
     options.add_module(p)
     options.add_tags(p)
+    options.add_gcflags(p)
     options.add_rules(p, lint=True)
     p.add_argument("--no-escape", action="store_true",
                    help="do not run the compiler's escape analysis (rules that need it, "
@@ -53,7 +54,7 @@ def run(args) -> int:
         raise UsageError("lint's --fail-on takes findings or rule=ID[,ID]")
     directory, patterns = options.resolve_module(args)
     options.check_output(args)
-    opts = LintOptions(directory, patterns, tags=args.tags,
+    opts = LintOptions(directory, patterns, tags=args.tags, gcflags=args.gcflags,
                        rules=options.rule_selection(args, lint=True),
                        run_escape=not args.no_escape, use_cache=not args.no_cache)
     result = lint(opts, progress=options.progress_for(args), warn=warn)

@@ -49,6 +49,12 @@ def add_tags(p) -> None:
     p.add_argument("--tags", default=None, metavar="TAG[,TAG]", help="comma-separated build tags")
 
 
+def add_gcflags(p) -> None:
+    p.add_argument("--gcflags", default=None, metavar="FLAGS",
+                   help="extra compiler flags, as for go build -gcflags: ARGS for the named "
+                        "packages (e.g. -l, -N) or all=ARGS for every package; goalloc adds -m=2")
+
+
 def add_format(p, formats: tuple[str, ...] = ("text", "json")) -> None:
     p.add_argument("--format", choices=formats, default="text",
                    help=f"output format: {', '.join(formats)} (default text)")

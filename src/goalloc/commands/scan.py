@@ -21,7 +21,7 @@ what it reports:
 causes (heap sites only):
   returned, closure-captured, goroutine, defer, interface-conversion, call-argument,
   stored-in-heap, channel-send, too-large, non-constant-size, append-growth, reflect,
-  method-value, other
+  method-value, outlives-loop, other
 
 --fail-on conditions (repeatable; exit 1 when any matches, and stderr says what matched):
   heap                any heap site          findings        any rule finding
@@ -47,6 +47,7 @@ def register(subparsers) -> None:
         epilog_text=EPILOG)
     options.add_module(p)
     options.add_tags(p)
+    options.add_gcflags(p)
     options.add_format(p, FORMATS)
     options.add_output(p)
     p.add_argument("-v", "--verbose", action="store_true",
@@ -63,6 +64,9 @@ def register(subparsers) -> None:
     p.add_argument("--profile", metavar="FILE",
                    help="a heap or allocs profile of the program: the fix-first list is "
                         "ranked by measured bytes and objects (static priority beside)")
+    p.add_argument("--no-runtime-calls", action="store_true",
+                   help="do not read the compiled code's allocator calls (runtime_calls; "
+                        "runtime_cost then comes from the source text alone)")
     options.add_progress(p)
     options.add_cache(p)
     options.add_rules(p)
@@ -130,7 +134,8 @@ def run(args) -> int:
     directory, patterns = options.resolve_module(args)
     options.check_output(args)
     opts = ScanOptions(directory, patterns, tags=args.tags, use_cache=not args.no_cache,
-                       rules=options.rule_selection(args), profile=args.profile)
+                       rules=options.rule_selection(args), profile=args.profile,
+                       gcflags=args.gcflags, runtime_calls=not args.no_runtime_calls)
     result = scan_module(opts, progress=options.progress_for(args), warn=warn)
     sites = select_sites(result.sites, site_filter)
     write_report(args, result, sites, site_filter.to_json())

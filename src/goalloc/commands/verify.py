@@ -36,6 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("--memprofilerate", type=int, default=1, metavar="N",
                    help="bytes per profile sample; 1 records every allocation (default)")
     options.add_tags(p)
+    options.add_gcflags(p)
     p.add_argument("--top", type=int, default=15, metavar="N", help="text: sites to show (default 15)")
     options.add_format(p, ("text", "json", "html"))
     options.add_output(p)
@@ -61,7 +62,7 @@ def run(args) -> int:
     options.check_output(args)
     opts = VerifyOptions(directory, patterns, bench=args.bench, count=args.count,
                          benchtime=args.benchtime, memprofilerate=args.memprofilerate,
-                         tags=args.tags, use_cache=not args.no_cache,
+                         tags=args.tags, gcflags=args.gcflags, use_cache=not args.no_cache,
                          rules=options.rule_selection(args))
     result = verify(opts, progress=options.progress_for(args),
                     bench_log=None if args.no_progress else sys.stderr, warn=warn)

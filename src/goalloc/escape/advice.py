@@ -22,6 +22,7 @@ CAUSE_DOCS = {
     "append-growth": "append must grow it beyond what fits on the stack",
     "reflect": "it is passed to reflect",
     "method-value": "a method value (a closure binding the receiver) escapes",
+    "outlives-loop": "allocated inside a loop and kept in a variable declared outside it",
     "other": "the compiler's flow names no single reason",
 }
 
@@ -36,7 +37,9 @@ def _subject(site: Site) -> str:
 
 def explain(site: Site, d: Decision) -> tuple[str, str]:
     """(explanation, suggestion) for a heap site."""
-    subj = _subject(site)
+    via = getattr(d, "via", "")
+    subj = _subject(site) + (f" (a {via})" if via == "method value" else
+                             f" ({via})" if via.startswith(("held by", "stored in")) else "")
     at = _where(d.step.file, d.step.line) if d.step else _where(site.file, site.line)
     fn = site.function or "the function"
     kind = site.kind
@@ -112,6 +115,11 @@ def explain(site: Site, d: Decision) -> tuple[str, str]:
         fix = ("if a small upper bound is known, use a constant capacity (make([]T, n, K)); Go 1.25+ "
                "keeps small variable-size makes on the stack")
         return exp, fix
+    if c == "append-growth" and kind == "variable":
+        exp = (f"{subj} has its address appended at {at}; append may copy the pointer into a new "
+               f"heap array, so {subj} moves to the heap.")
+        fix = "append a copy of the value ([]T instead of []*T), or allocate the slice's elements together"
+        return exp, fix
     if c == "append-growth":
         exp = f"{subj} grows the slice past the stack buffer the compiler gave it."
         fix = "preallocate the capacity once: make([]T, 0, n) before the loop"
@@ -124,6 +132,12 @@ def explain(site: Site, d: Decision) -> tuple[str, str]:
         exp = f"{subj} is a method value (a closure binding its receiver) created at {at} that escapes."
         fix = ("pass the receiver and call the method directly, or use a func literal that calls "
                "the method where it is needed")
+        return exp, fix
+    if c == "outlives-loop":
+        exp = (f"{subj} is allocated inside a loop and kept at {at} in `{d.detail}`, declared "
+               f"outside the loop, so it must outlive the iteration that made it.")
+        fix = ("build the result with a strings.Builder or an append to one preallocated buffer, "
+               "or keep the value inside the iteration (declare the variable in the loop body)")
         return exp, fix
     why = f" ({d.detail})" if d.detail else ""
     if d.detail == "zero-sized element":

@@ -44,15 +44,24 @@ class Decision:
     cause: str
     step: Step | None = None  # the note that decided it, when one did
     detail: str = ""  # the callee, the closure's statement, the variable ...
+    via: str = ""  # how the value reaches the decisive one: "held by v", "stored in &T{...}"
 
 
 class CauseContext:
     """What cause derivation may look at besides the flow: the source and the other sites."""
 
-    def __init__(self, source_for, site_lookup):
+    def __init__(self, source_for, site_lookup, boxed_at=None):
         self.source_for = source_for  # file -> GoFile | None
         # (function, expr, kind, position=None) -> (Site, Decision) | None
         self.site_lookup = site_lookup
+        # (file, line, col, expr) of conversions to an interface that a site's flow names
+        # ("X (interface-converted) at P") -> ids of those sites: the decision printed at P
+        # for X, when another site names it, is that box.
+        self.boxed_at = boxed_at or {}
+
+    def is_box(self, site: Site) -> bool:
+        naming = self.boxed_at.get((site.file, site.line, site.col, site.expr))
+        return bool(naming) and any(i != id(site) for i in naming)
 
 
 def callee_of(call_text: str) -> str:
@@ -78,6 +87,21 @@ def _starter_at(ctx: CauseContext, step_or_site) -> str:
     if m:
         return m.group(1)
     return src.literal_starter(step_or_site.line, step_or_site.col)
+
+
+def _wrapper_statement(ctx: CauseContext, captured: Step, steps: list[Step]) -> str:
+    """'go'/'defer' when the closure that captures is the compiler's wrapper of a go or defer
+    statement: the wrapper captures compiler temporaries (.autotmp_N) that the statement's
+    arguments are assigned to, at the statement's own position."""
+    if not captured.src.startswith(".autotmp"):
+        return ""
+    for s in steps:
+        src = ctx.source_for(s.file)
+        if src is not None:
+            m = re.match(r"(go|defer)\b", src.text_at(s.line, s.col, 8))
+            if m:
+                return m.group(1)
+    return ""
 
 
 def _literal_started_by(ctx: CauseContext, site: Site) -> str:
@@ -107,10 +131,15 @@ def _appended(site: Site, step: Step, ctx: CauseContext) -> Decision:
     because append may copy it into a new heap array. When the slice itself lives on the heap
     (a global, a field, a returned slice), that is the reason a reader knows; when the slice
     is local, append's growth is the only reason."""
+    if site.kind == "variable":
+        # A variable whose address is appended moves because append may copy the pointer
+        # into a new heap array, whatever becomes of the slice.
+        return Decision("append-growth", step, "append")
     found = ctx.site_lookup(site.function, "append", None, (step.file, step.line, step.col))
     if found is not None and found[0] is not site and found[0].verdict == "heap" \
             and found[1].cause not in ("append-growth", "other"):
-        return Decision(found[1].cause, found[1].step or step, "appended to a slice that is")
+        return Decision(found[1].cause, found[1].step or step, found[1].detail,
+                        via="appended to a slice that is")
     return Decision("append-growth", step, "append")
 
 
@@ -157,7 +186,7 @@ def derive(site: Site, paths: list[list[Step]], roots: list[str], ctx: CauseCont
 
     for s in steps:
         if s.reason == "captured by a closure":
-            starter = _starter_at(ctx, s)
+            starter = _starter_at(ctx, s) or _wrapper_statement(ctx, s, steps)
             if starter == "go":
                 return Decision("goroutine", s)
             if starter == "defer":
@@ -171,6 +200,10 @@ def derive(site: Site, paths: list[list[Step]], roots: list[str], ctx: CauseCont
             return Decision("reflect", s, "reflect")
 
     if site.kind == "closure" and site.expr != "func literal":
+        # A method value is a value like any other: a store into the heap is its reason.
+        sink = _sink(site, steps, root, ctx, depth)
+        if sink.cause == "stored-in-heap":
+            return Decision("stored-in-heap", sink.step, sink.detail, via="method value")
         return Decision("method-value", steps[0] if steps else None)
 
     if site.expr == "func literal":
@@ -181,14 +214,62 @@ def derive(site: Site, paths: list[list[Step]], roots: list[str], ctx: CauseCont
             return Decision("defer")
 
     converted = next((s for s in steps if s.reason == "interface-converted"), None)
-    if site.kind == "interface":
+    if site.kind == "interface" or ctx.is_box(site):
         sink = _sink(site, steps, root, ctx, depth)
+        if converted is None and sink.step is not None and _through_dictionary(sink.step):
+            return sink  # a type parameter's method: no interface in the flow
         return Decision("interface-conversion", converted or sink.step, sink.detail or sink.cause)
 
     sink = _sink(site, steps, root, ctx, depth)
     if converted is not None and sink.cause == "call-argument":
         return Decision("interface-conversion", converted, sink.detail)
     return sink
+
+
+_DICTIONARY_CALL = "a method of a type parameter (called through the generic dictionary)"
+
+
+def _through_dictionary(step: Step) -> bool:
+    """A method called on a type parameter is compiled as a call through the instantiation's
+    dictionary: (func(go.shape.T) string)(&.dict[0])(v)."""
+    return step.reason == "call parameter" and "(&.dict[" in step.expr
+
+
+def _root_variable(site: Site, root: str, steps: list[Step], ctx: CauseContext):
+    """The heap site of the variable a flow ends in. An inlined callee's parameter or local is
+    printed under its own name, which may also be a caller's variable: the one moved to heap
+    at a position of this flow (the inlined call) is meant before any other of that name."""
+    for s in reversed(steps):
+        if s.dst != root:
+            continue
+        found = ctx.site_lookup(site.function, root, "variable", (s.file, s.line, s.col))
+        if found is not None:
+            return found
+    if any(s.dst == root and _assigned_by_inlining(s, ctx) for s in steps):
+        return None  # an inlined parameter that stayed on the stack: no caller variable
+    return ctx.site_lookup(site.function, root, "variable")
+
+
+def _assigned_by_inlining(step: Step, ctx: CauseContext) -> bool:
+    """'i := &p' / 'v, i := v, &p' at an inlined call: how the compiler binds the callee's
+    parameters; the caller's source has no such declaration at that position."""
+    if step.reason != "assign-pair" or ":=" not in step.expr:
+        return False
+    src = ctx.source_for(step.file)
+    text = src.text_at(step.line, step.col, 200) if src is not None else ""
+    return not re.match(r"[\w\s,]*\b" + re.escape(step.dst) + r"\b[\w\s,]*:=", text)
+
+
+def _outlives_loop(ctx: CauseContext, site: Site, root: str, steps: list[Step]) -> bool:
+    """The compiler's loop-depth rule: a value allocated inside a loop and kept in a variable
+    declared outside it must survive the iteration, so it cannot live in the iteration's frame."""
+    src = ctx.source_for(site.file)
+    if src is None:
+        return False
+    assigned = next((s for s in reversed(steps) if s.dst == root), None)
+    at = assigned or site
+    declared = src.declaration_depth(root, at.line, at.col)
+    return declared is not None and src.loop_depth(site.line, site.col) > declared
 
 
 def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: int) -> Decision:
@@ -210,6 +291,8 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
     if root == "{heap}":
         if last is None:
             return Decision("append-growth" if site.expr.startswith("append") else "other")
+        if last.reason == "call parameter" and _through_dictionary(last):
+            return Decision("call-argument", last, _DICTIONARY_CALL)
         if last.reason == "call parameter":
             callee = callee_of(last.expr)
             if callee == "append":
@@ -228,17 +311,21 @@ def _sink(site: Site, steps: list[Step], root: str, ctx: CauseContext, depth: in
         container = root[len("{storage for "):-1]
         found = ctx.site_lookup(site.function, container, None)
         if found is not None and found[0] is not site:
-            return Decision(found[1].cause, found[1].step or last, f"stored in {container}")
+            return Decision(found[1].cause, found[1].step or last, found[1].detail,
+                            via=f"stored in {container}")
         return Decision("stored-in-heap", last, container)
     if root and not root.startswith("{") and depth < 4:
         # A named variable that itself lives on the heap: it decides.
-        found = ctx.site_lookup(site.function, root, "variable")
+        found = _root_variable(site, root, steps, ctx)
         if found is not None and found[0] is not site:
-            return Decision(found[1].cause, found[1].step or last, f"held by {root}")
+            return Decision(found[1].cause, found[1].step or last, found[1].detail,
+                            via=f"held by {root}")
         if root.startswith("~") or root.startswith("."):
             return Decision("returned" if root.startswith("~") else "other", last)
         if _is_named_result(ctx, site, root):
             return Decision("returned", last)
+        if _outlives_loop(ctx, site, root, steps):
+            return Decision("outlives-loop", last, root)
         return Decision("stored-in-heap", last, root)
     if site.expr.startswith("append"):
         return Decision("append-growth", last)

@@ -13,7 +13,7 @@ KINDS = ("slice", "map", "string", "closure", "interface", "object", "variable",
 CAUSES = (
     "returned", "closure-captured", "goroutine", "defer", "interface-conversion",
     "call-argument", "stored-in-heap", "channel-send", "too-large", "non-constant-size",
-    "append-growth", "reflect", "method-value", "other",
+    "append-growth", "reflect", "method-value", "outlives-loop", "other",
 )
 
 
@@ -69,6 +69,10 @@ class Site:
     priority: str = ""
     priority_reasons: list[str] = field(default_factory=list)
     rank: int | None = None
+    # goalloc.escape.cost: "allocates", "free" or "unreachable" (why, in note); and whether
+    # runtime_calls were read from the compiled code (else they are unknown, not empty).
+    runtime_cost: str = ""
+    calls_read: bool = False
 
     @property
     def position(self) -> Position:
@@ -89,6 +93,10 @@ class Site:
             "diagnostic": self.diagnostic, "note": self.note,
             "fix_kind": self.fix_kind or None, "priority": self.priority or None,
             "priority_reasons": list(self.priority_reasons), "rank": self.rank,
+            "runtime_cost": self.runtime_cost or None,
+            # Items are RuntimeCalls, or their JSON when read back from a report.
+            "runtime_calls": ([c if isinstance(c, dict) else c.to_json()
+                               for c in self.runtime_calls] if self.calls_read else None),
         }
 
 

@@ -35,6 +35,7 @@ _LEAK = re.compile(r"^leaking param(?P<content> content)?: (?P<name>\S+)"
 _UINTPTR = re.compile(r"^(?:assuming (?P<a>\S+) is unsafe uintptr"
                       r"|marking (?P<m>\S+) as escaping (?P<dots>\.\.\.)?uintptr)$")
 _ZEROCOPY = "zero-copy string->[]byte conversion"
+_CONSTANT_TEXT = re.compile(r'^(?:-?[\d.][\w.+-]*|"(?:[^"\\]|\\.)*"|`[^`]*`|\'(?:[^\'\\]|\\.)+\'|true|false)$')
 _CAPTURE = re.compile(r"^(?P<func>\S+) capturing by (?P<how>value|ref): (?P<name>\S+) ")
 
 
@@ -207,19 +208,22 @@ def _attach(out: PackageDiagnostics, explanations: list[Explanation]) -> None:
     by_pos: dict[tuple, list[Summary]] = {}
     for s in out.summaries:
         by_pos.setdefault(s.pos, []).append(s)
+    unmatched: list[Explanation] = []
     for ex in explanations:
         candidates = by_pos.get(ex.pos, [])
         target = None
         if ex.kind == "escape":
             heapish = [s for s in candidates if s.kind in ("heap", "moved")]
             same = [s for s in heapish if _same_expr(ex.expr, s)]
-            # Several paths of one decision share a function; identical summaries at one
-            # position (instantiated generic code) each get their own function's header.
-            target = (next((s for s in same if s.explanations and s.explanations[0].func == ex.func), None)
-                      or next((s for s in same if not s.explanations), None)
+            # Identical summaries at one position (a literal and its interface box; instantiated
+            # generic code) each get their own header; a further header of the same function is
+            # another path of a decision already explained.
+            target = (next((s for s in same if not s.explanations), None)
+                      or next((s for s in same if s.explanations and s.explanations[0].func == ex.func), None)
                       or (same[0] if same else None))
-            if target is None and len(heapish) == 1:
-                target = heapish[0]
+            if target is None:
+                unmatched.append(ex)
+                continue
         else:
             leaks = [s for s in candidates if s.kind == "leak" and s.expr == ex.expr]
             want_result = ex.root.startswith("~r") or (
@@ -239,3 +243,23 @@ def _attach(out: PackageDiagnostics, explanations: list[Explanation]) -> None:
             target.explanations.append(ex)
         else:
             out.orphans.append(ex)
+    for ex in unmatched:
+        target = _renamed_target(ex, by_pos.get(ex.pos, []))
+        if target is not None:
+            target.explanations.append(ex)
+        else:
+            out.orphans.append(ex)
+
+
+def _renamed_target(ex: Explanation, candidates: list[Summary]) -> Summary | None:
+    """The decision a header explains under another name: an inlined callee's parameter (the
+    header says ``typeName``) whose argument the summary shows folded (``"datetime"``). It is
+    the one decision at the position left without a header."""
+    heapish = [s for s in candidates if s.kind in ("heap", "moved")]
+    if len(heapish) == 1:
+        return heapish[0]
+    bare = [s for s in heapish if not s.explanations]
+    if len(bare) == 1:
+        return bare[0]
+    constants = [s for s in bare if _CONSTANT_TEXT.match(s.expr)]
+    return constants[0] if len(constants) == 1 else None

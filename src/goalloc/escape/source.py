@@ -25,6 +25,12 @@ _TOKEN = re.compile(
     re.S,
 )
 
+_LOOP_TOKEN = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\bfor\b|[{}]", re.S)
+
+_ARG_TOKEN = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|[()\[\]{},]", re.S)
+
 
 @dataclass
 class FuncSpan:
@@ -48,6 +54,7 @@ class GoFile:
         self.funcs: list[FuncSpan] = []  # top level, in order
         self.param_offsets: set[int] = set()  # offsets of identifiers declared as parameters
         self._starts: dict[int, list[int]] = {}
+        self._loops: list[tuple[int, int]] | None = None  # (for keyword, past its body), lazily
         self._index()
 
     # -- positions ---------------------------------------------------------------------------
@@ -107,6 +114,102 @@ class GoFile:
             if span.literal:
                 return span.starter
         return ""
+
+    def loop_depth(self, line: int, col: int) -> int:
+        """How many for loops of the innermost function contain the position (the compiler's
+        loop depth: a func literal starts its own count)."""
+        return self._loop_depth_at(self.offset(line, col))
+
+    def declaration_depth(self, name: str, line: int, col: int) -> int | None:
+        """The loop depth of the declaration of the local ``name`` seen from the position, or
+        None when the innermost function does not declare it (captured from outside)."""
+        off = self.offset(line, col)
+        chain = self.enclosing(line, col)
+        if off < 0 or not chain:
+            return None
+        span = chain[-1]
+        pattern = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
+        found = None
+        for m in pattern.finditer(self.data, span.start, off + len(name)):
+            if m.start() in self.param_offsets or self._declares(m.start(), m.end()):
+                found = m.start()
+        if found is None:
+            return 0 if name in span.results else None
+        return self._loop_depth_at(found)
+
+    def _declares(self, start: int, end: int) -> bool:
+        line_start = self.data.rfind(b"\n", 0, start) + 1
+        line_end = self.data.find(b"\n", end)
+        before = self.data[line_start:start]
+        after = self.data[end:line_end if line_end >= 0 else len(self.data)]
+        if re.match(rb"(?:\s*,\s*\w+)*\s*:=", after) and re.search(
+                rb"(?:^|[;{(]|\bfor\b|\bif\b|\bswitch\b|\bselect\b)\s*(?:\w+\s*,\s*)*$", before):
+            return True
+        return bool(re.search(rb"(?:\bvar\s+|^\s*)(?:\w+\s*,\s*)*$", before)
+                    and (b"var" in before or self._in_var_block(line_start))
+                    and re.match(rb"(?:\s*,\s*\w+)*\s+[^=:,\s]", after))
+
+    def _in_var_block(self, line_start: int) -> bool:
+        block = self.data.rfind(b"var (", 0, line_start)
+        return block >= 0 and self.data.find(b")", block, line_start) < 0
+
+    def _loop_depth_at(self, off: int) -> int:
+        if off < 0:
+            return 0
+        chain = self._enclosing_offset(off)
+        if not chain:
+            return 0
+        body = chain[-1]
+        return sum(1 for start, end in self._loop_spans()
+                   if body.start <= start and start <= off < end)
+
+    def _enclosing_offset(self, off: int) -> list[FuncSpan]:
+        line = bisect.bisect_right(self._line_starts, off)
+        return self.enclosing(line, off - self._line_starts[line - 1] + 1)
+
+    def _loop_spans(self) -> list[tuple[int, int]]:
+        if self._loops is None:
+            spans, stack, pending = [], [], None
+            for m in _LOOP_TOKEN.finditer(self.data):
+                tok = m.group()
+                if tok == b"for":
+                    pending = m.start()
+                elif tok == b"{":
+                    stack.append(pending)
+                    pending = None
+                elif tok == b"}" and stack:
+                    start = stack.pop()
+                    if start is not None:
+                        spans.append((start, m.end()))
+            self._loops = spans
+        return self._loops
+
+    def call_arguments(self, line: int, col: int, limit: int = 20000) -> list[str] | None:
+        """The top-level argument texts of the call whose "(" is at or after the position on
+        its line, or None when it cannot be read (no call there, unbalanced, too long)."""
+        off = self.offset(line, col)
+        if off < 0:
+            return None
+        open_at = self.data.find(b"(", off, off + 200)
+        line_end = self.data.find(b"\n", off)
+        if open_at < 0 or (0 <= line_end < open_at):
+            return None
+        args, depth, start = [], 0, open_at + 1
+        for m in _ARG_TOKEN.finditer(self.data, open_at, min(len(self.data), open_at + limit)):
+            tok = m.group()
+            if tok in (b"(", b"[", b"{"):
+                depth += 1
+            elif tok in (b")", b"]", b"}"):
+                depth -= 1
+                if depth == 0:
+                    last = self.data[start:m.start()].strip()
+                    if last or args:
+                        args.append(last.decode("utf-8", "replace"))
+                    return args
+            elif tok == b"," and depth == 1:
+                args.append(self.data[start:m.start()].strip().decode("utf-8", "replace"))
+                start = m.end()
+        return None
 
     # -- indexing ----------------------------------------------------------------------------
     def _index(self) -> None:

@@ -106,7 +106,7 @@ def can_allocate(site) -> bool:
         return False
     if (site.note or "").startswith("allocates nothing"):
         return False
-    return getattr(site, "runtime_cost", None) not in ("none", "zero")
+    return getattr(site, "runtime_cost", None) not in ("free", "unreachable")
 
 
 class SiteIndex:

@@ -20,6 +20,10 @@ def site_from_json(d: dict) -> Site:
                       for st in d.get("flow") or []]
     origin = d.get("origin")
     values["origin"] = Position(origin["file"], origin["line"], origin["col"]) if origin else None
+    # runtime_calls is null when the compiled code was not read, a list (maybe empty) when it was.
+    values["calls_read"] = d.get("runtime_calls") is not None
+    values["runtime_calls"] = d.get("runtime_calls") or []
+    values["runtime_cost"] = d.get("runtime_cost") or ""
     for key in ("inlined_from", "explanation", "suggestion", "diagnostic", "note"):
         if values.get(key) is None and key in values:
             values[key] = ""

@@ -24,6 +24,8 @@ def summary(result, sites) -> dict:
         "by_kind": dict(Counter(s.kind for s in heap).most_common()),
         "by_package": dict(Counter(s.package for s in heap).most_common()),
         "findings": len(result.findings),
+        "by_runtime_cost": dict(Counter(s.runtime_cost for s in heap).most_common()),
+        "runtime_findings": dict(Counter(f.kind for f in result.runtime_findings).most_common()),
     }
 
 
@@ -40,6 +42,8 @@ def document(result, sites, filters: dict | None = None) -> dict:
         "sites": [s.to_json() for s in sites],
         "params": [p.to_json() for p in result.params],
         "findings": [f.to_json() for f in result.findings],
+        "runtime_findings": [f.to_json() for f in result.runtime_findings],
+        "runtime_calls_error": str(result.calls_error) if result.calls_error else None,
         "errors": [e.to_json() for e in result.errors],
     })
 
@@ -57,7 +61,8 @@ def write(result, sites, fh, filters: dict | None = None) -> None:
     and a 75 MB document, which is never held whole."""
     doc = document(result, [], filters)
     doc["summary"] = summary(result, sites)
-    lists = {"sites": sites, "params": result.params, "findings": result.findings}
+    lists = {"sites": sites, "params": result.params, "findings": result.findings,
+             "runtime_findings": result.runtime_findings}
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     fh.write("{")
     for i, (key, value) in enumerate(doc.items()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from goalloc.escape.advice import CAUSE_DOCS
+from goalloc.escape.cost import can_allocate
 from goalloc.report.terminal import Terminal, fit_lines
 
 
@@ -27,6 +28,29 @@ def _table(title: str, counts: Counter, st: Terminal, doc: dict | None = None) -
             line += st.dim("  " + st.clip(doc[key], room)) if room >= 20 else ""
         out.append(line.rstrip())
     return out + [""]
+
+
+def _set_aside(heap, result) -> list[str]:
+    """The summary lines for heap verdicts that cost nothing at run time, and for verdicts the
+    compiled code qualifies."""
+    out = []
+    free = sum(1 for s in heap if s.runtime_cost == "free")
+    never = sum(1 for s in heap if s.runtime_cost == "unreachable")
+    if free or never:
+        parts = []
+        if free:
+            parts.append(f"{free} free (static data, zero-size values)")
+        if never:
+            parts.append(f"{never} unreachable (code that never runs)")
+        out.append(f"  {len(heap) - free - never} heap site(s) can allocate; set aside: "
+                   + ", ".join(parts) + " — not counted in the tables below")
+    qualified = Counter(f.kind for f in getattr(result, "runtime_findings", []))
+    if qualified.get("stack-site-allocates"):
+        out.append(f"  {qualified['stack-site-allocates']} stack verdict(s) still call the "
+                   "allocator (past a stack buffer, a large map hint); see the notes (-v)")
+    if getattr(result, "calls_error", None) is not None:
+        out.append(f"  runtime calls not read: {result.calls_error}")
+    return out
 
 
 def _pos(s) -> str:
@@ -79,9 +103,7 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
     out += fix_first_section(result, sites, st)
     out.append(f"  {len(sites)} allocation sites: {st.heap(str(len(heap)) + ' heap')}, "
                f"{len(sites) - len(heap)} stack; {len(result.params)} parameter facts")
-    free = [s for s in heap if s.note.startswith("allocates nothing")]
-    if free:
-        out.append(f"  {len(free)} heap verdict(s) that allocate nothing (constants, zero-size values)")
+    out += _set_aside(heap, result)
     copies = sum(1 for s in sites if s.inlined_from)
     if copies:
         out.append(f"  {copies} site(s) are inlined copies; listed under their origin")
@@ -98,10 +120,12 @@ def render(result, sites, verbose: bool = False, color: bool = False, limit: int
             out.append(f"  ... and {len(result.errors) - 20} more")
         out.append("")
 
-    out += _table("Heap sites by cause", Counter(s.cause for s in heap), st, CAUSE_DOCS)
-    out += _table("Heap sites by kind", Counter(s.kind for s in heap), st)
-    if len({s.package for s in heap}) > 1:
-        out += _table("Heap sites by package", Counter(s.package for s in heap), st)
+    # The tables count what can cost at run time; the summary says what was set aside.
+    costly = [s for s in heap if can_allocate(s)]
+    out += _table("Heap sites by cause", Counter(s.cause for s in costly), st, CAUSE_DOCS)
+    out += _table("Heap sites by kind", Counter(s.kind for s in costly), st)
+    if len({s.package for s in costly}) > 1:
+        out += _table("Heap sites by package", Counter(s.package for s in costly), st)
 
     hot = Counter((s.package, s.function) for s in heap if not s.note.startswith("allocates nothing"))
     if hot:

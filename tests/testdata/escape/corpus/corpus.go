@@ -324,7 +324,7 @@ func MethodValue(p *Point) func() int {
 }
 
 func MethodValueStored(p *Point) {
-	globalFunc = p.Sum // want: method-value
+	globalFunc = p.Sum // want: stored-in-heap
 }
 
 // --- stack (no heap site on these lines) ------------------------------------------------

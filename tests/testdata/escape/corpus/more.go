@@ -93,3 +93,13 @@ func Closures(n int) []func() int {
 	}
 	return fs
 }
+
+// --- outlives-loop -----------------------------------------------------------------------
+
+func JoinAll(parts []string) string {
+	s := ""
+	for _, p := range parts {
+		s = s + p // want: outlives-loop
+	}
+	return s
+}

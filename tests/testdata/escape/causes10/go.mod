@@ -1,0 +1,3 @@
+module example.com/causes10
+
+go 1.21

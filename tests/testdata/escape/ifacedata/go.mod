@@ -1,0 +1,3 @@
+module example.com/ifacedata
+
+go 1.21
