@@ -43,7 +43,9 @@ def _wanted(directory: Path) -> dict[tuple[str, int], tuple[str, str]]:
 
 
 def _allocating(site) -> bool:
-    return site.verdict == "heap" and not site.note.startswith("allocates nothing")
+    """A heap site that can allocate: not free, not in code that cannot run (runtime_cost)."""
+    return (site.verdict == "heap" and site.runtime_cost in ("", "allocates")
+            and not site.note.startswith("allocates nothing"))
 
 
 def test_each_annotated_line_gets_its_fix_kind_and_priority(advice_scan):

@@ -1,6 +1,7 @@
 """What to fix first: heap sites and rule findings in one order (docs/scan.md, "rank").
 
-Statically: hot before normal before cold, allocating before free, a concrete fix before
+Statically: allocating before free (a site that costs nothing at run time has nothing to
+fix, however hot), then hot before normal before cold, a concrete fix before
 "leave it", findings with a modeled saving by that saving, then file order. With a heap or
 allocs profile: by measured bytes, then objects; the static order breaks ties and ranks
 what the profile did not see.
@@ -32,11 +33,12 @@ def saving(item) -> int:
 def _free(item) -> bool:
     if is_finding(item):
         return item.fix_kind == "none"
-    return getattr(item, "runtime_cost", "allocates") != "allocates" or item.fix_kind == "none"
+    cost = getattr(item, "runtime_cost", "") or "allocates"  # "" when nothing measured it
+    return cost != "allocates" or item.fix_kind == "none"
 
 
 def static_key(item) -> tuple:
-    return (_PRIORITY_ORDER.get(item.priority, 1), _free(item), item.fix_kind in LEAVE_IT,
+    return (_free(item), _PRIORITY_ORDER.get(item.priority, 1), item.fix_kind in LEAVE_IT,
             -saving(item), 0 if is_finding(item) else 1, item.file, item.line, item.col)
 
 
