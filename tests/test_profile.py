@@ -139,14 +139,15 @@ def test_hand_decoder_and_upb_agree(profiles):
         assert key(c) == key(a)
 
 
-def test_upb_sample_chunks(profiles, monkeypatch):
-    """upb parses the samples in chunks; chunk edges must not lose or split a sample."""
+def test_python_decoder_chunks(profiles, monkeypatch):
+    """The python decoder decodes the values of the samples in chunks; chunk edges must not
+    lose or split a sample."""
     from goalloc.collect import pprof as decode
 
     path = profiles["allocs"]
     whole = read_profile(path, decoder="upb")
     monkeypatch.setattr(decode, "_CHUNK", 7)
-    chunked = read_profile(path, decoder="upb")
+    chunked = read_profile(path, decoder="python")
     key = lambda p: sorted((s.location_ids, tuple(s.values), s.count, s.num_labels)
                            for s in p.stacks)
     assert chunked.sample_count == whole.sample_count > 7 * 3
@@ -264,7 +265,10 @@ def _compiler_sites(pkgdir):
 
 def test_link_sites_to_compiler_escape_sites(profiles):
     src = DATA / "allocs"
-    result = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    # Without the test binary (binary=False) the boxing in Box is known only from its escape
+    # site; with it, from the runtime function its call reaches (runtime.convT64).
+    result = attribute(read_profile(profiles["allocs"], binary=False), "alloc_space",
+                       source_root=str(src))
     esc = _compiler_sites(src)
     links = link_sites(result.sites, esc)
     by = {(s.function.rsplit(".", 1)[-1], s.source): s for s in result.sites if s.user}
@@ -279,6 +283,9 @@ def test_link_sites_to_compiler_escape_sites(profiles):
     assert pt.escape.expr.startswith("&point")
     # Sites without a compiler diagnostic on their line stay unlinked.
     assert all(s.escape is None for s in result.sites if not s.user)
+    with_binary = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    box = next(s for s in with_binary.sites if s.function.endswith("allocs.Box"))
+    assert (box.kind, box.kind_from, box.entry) == ("interface-box", "binary", "runtime.convT64")
 
 
 def _write(tmp_path, name, data):

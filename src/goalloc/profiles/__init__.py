@@ -3,7 +3,7 @@
 Light to import: protobuf is loaded only when a profile is decoded with it.
 
     from goalloc.profiles import read_profile, attribute, link_sites
-    prof = read_profile("mem.out")                 # Profile (decode.py, model.py)
+    prof = read_profile("mem.out")                 # Profile (collect/pprof.py, model.py)
     result = attribute(prof, "alloc_space", source_root=".")  # Attribution (attribution.py)
     link_sites(result.sites, escape_sites)         # escape sites from goalloc scan (link.py)
 """
@@ -11,7 +11,7 @@ Light to import: protobuf is loaded only when a profile is decoded with it.
 from __future__ import annotations
 
 __all__ = ["read_profile", "parse_profile", "attribute", "attribute_sites", "diff",
-           "function_table", "link_sites", "source_kind", "KINDS", "Profile", "Stack",
+           "function_table", "link_sites", "source_kind", "MEASURED_KINDS", "Profile", "Stack",
            "ProfileSite", "Attribution", "FunctionRow"]
 
 
@@ -23,7 +23,7 @@ def __getattr__(name):
         from goalloc.profiles import model
         return getattr(model, name)
     if name in ("attribute", "attribute_sites", "diff", "function_table", "source_kind",
-                "KINDS", "ProfileSite", "Attribution", "FunctionRow"):
+                "MEASURED_KINDS", "ProfileSite", "Attribution", "FunctionRow"):
         from goalloc.profiles import attribution
         return getattr(attribution, name)
     if name == "link_sites":

@@ -2,27 +2,43 @@
 
 Go's runtime/pprof hides the runtime frames at the top of a heap-profile stack (mallocgc,
 growslice, ...) unless the whole stack is runtime code, so the entry point is often not in the
-profile. The kind then comes, in this order, from the runtime entry when present, from a known
-standard-library allocator at the leaf (``strings.(*Builder).WriteString``, ``fmt.Sprint``), from
-the source line of the leaf frame when the file can be read, and finally from the escape site
-linked to the position (:func:`goalloc.profiles.link.link_sites`).
+profile. The kind then comes, in this order, from the runtime entry when the stack shows it,
+from a known standard-library allocator at the leaf (``strings.(*Builder).WriteString``,
+``fmt.Sprint``), from the runtime function the leaf calls at the sampled address when the
+program binary was read (``Profile.call_targets``: ``string(buf)`` calls
+``runtime.slicebytetostring``, ``append`` calls ``runtime.growslice``, so two constructs on one
+line are told apart), from the source line of the leaf frame when the file can be read, and
+finally from the escape site linked to the position (:func:`goalloc.profiles.link.link_sites`).
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import re
+from array import array
 from dataclasses import dataclass, field
+from itertools import compress
 
-from goalloc.profiles.model import Profile
+from goalloc.profiles.model import DenseIndex, Profile, group_sums
 
-KINDS = ("slice-growth", "slice-make", "map-growth", "map-make", "interface-box", "string",
-         "object", "other")
+# What a measured site can be (ProfileSite.kind). Not goalloc.escape.model.KINDS, the kinds of
+# the compiler's escape sites (slice, map, ...): goalloc.profiles.link maps one onto the other.
+MEASURED_KINDS = ("slice-growth", "slice-make", "map-growth", "map-make", "interface-box",
+                  "string", "object", "other")
 
 # Runtime allocation entry points (the outermost runtime frame of a stack that is in this table
 # is the entry).
 RUNTIME_ENTRIES = {
     "runtime.growslice": "slice-growth",
+    "runtime.growsliceNoAlias": "slice-growth",
+    "runtime.growsliceBuf": "slice-growth",
+    "runtime.growsliceBufNoAlias": "slice-growth",
+    # A slice appended to in a stack buffer, copied to the heap when it escapes (Go 1.26+).
+    "runtime.moveSlice": "slice-growth",
+    "runtime.moveSliceNoScan": "slice-growth",
+    "runtime.moveSliceNoCap": "slice-growth",
+    "runtime.moveSliceNoCapNoScan": "slice-growth",
     "runtime.makeslice": "slice-make",
     "runtime.makeslice64": "slice-make",
     "runtime.makeslicecopy": "slice-make",
@@ -92,6 +108,8 @@ def runtime_kind(name: str) -> str | None:
         return kind
     if name.startswith("internal/runtime/maps."):
         return "map-make" if ("NewMap" in name or "NewEmptyMap" in name) else "map-growth"
+    if name.startswith(("runtime.mallocgcSmall", "runtime.mallocgcTiny")):
+        return "object"  # newobject specialized by size, called by compiled code (Go 1.26+)
     return None
 
 
@@ -257,10 +275,10 @@ class ProfileSite:
     kind: str
     values: dict[str, int]  # per sample type
     samples: int  # profile samples merged here
-    entry: str | None = None  # runtime allocation entry point, when the profile shows it
+    entry: str | None = None  # runtime allocation entry point, from the stack or the binary
     callee: str | None = None  # the non-user function that allocated on behalf of this site
     user: bool = True  # False when no frame of the stack is user code
-    kind_from: str = ""  # "runtime", "std", "source", "escape", or "" when unknown
+    kind_from: str = ""  # "runtime", "std", "binary", "source", "escape", or "" when unknown
     profile_file: str = ""  # the file name exactly as in the profile
     source: str | None = None  # the source line, when the file could be read
     sizes: dict[int, list[int]] = field(default_factory=dict)  # object size -> [objects, bytes]
@@ -322,35 +340,92 @@ def _location_frames(prof: Profile) -> dict[int, list[Frame]]:
 def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str, int]]:
     """Flat and cum per function name, as ``go tool pprof -top -nodefraction=0`` computes them:
     inlined frames are functions of their own, a function counts once per sample in cum."""
-    by_ids: dict[tuple, int] = {}
-    for st in prof.stacks:
-        v = st.values[index]
-        if v:
-            by_ids[st.location_ids] = by_ids.get(st.location_ids, 0) + v
-    return _flat_cum(prof, by_ids)
+    return _flat_cum(prof, prof.stack_sums(index))
 
 
-def _flat_cum(prof: Profile, by_ids: dict) -> tuple[dict[str, int], dict[str, int]]:
-    from itertools import chain
+def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, int]]:
+    """Flat and cum from one value per distinct stack (``prof.stack_ids``).
 
-    names_of = {lid: tuple(f.function for f in frames)
-                for lid, frames in _location_frames(prof).items()}
-    get = names_of.__getitem__
-    flat: dict[str, int] = {}
-    cum: dict[str, int] = {}
-    for ids, v in by_ids.items():
-        if not v or not ids:
-            continue
-        leaf = names_of[ids[0]][0]
-        flat[leaf] = flat.get(leaf, 0) + v
-        for nm in set(chain.from_iterable(map(get, ids))):
-            cum[nm] = cum.get(nm, 0) + v
-    return flat, cum
+    cum counts a function once per stack. Summing each stack's value into each of its
+    functions costs the total depth of all stacks (tens of millions of frames in a large
+    profile); instead the stacks are sorted root first, so that the stacks under a call path
+    come one after the other, and walked like a tree: a frame is entered when the path first
+    reaches it and left when the walk moves past its stacks. The stacks' values summed in
+    between are its subtree's value, which goes to the functions the frame brings to the path
+    (not to those already on it: recursion). The work is the size of the call tree."""
+    frames = _location_frames(prof)
+    names = DenseIndex()
+    # Per location id (a list when the ids are dense, as Go writes them): the index of its
+    # innermost function name, and the indexes of all its names.
+    size = max(frames, default=0) + 1
+    by_list = size <= 4 * len(frames) + 16
+    leaf_of: dict | list = [0] * size if by_list else {}
+    names_of: dict | list = [()] * size if by_list else {}
+    for lid, fr in frames.items():
+        leaf_of[lid] = names[fr[0].function]
+        names_of[lid] = tuple({names[f.function]: None for f in fr})
+    flat = [0] * len(names.keys)
+    cum = [0] * len(names.keys)
+    on_path = [0] * len(names.keys)  # 1 while a frame of the current path has the function
+    ids, offs = prof.stack_ids.ids, prof.stack_ids.offsets
+    end = len(ids)
+    rev = ids[::-1]  # stack i, root first, is rev[end - offs[i + 1]:end - offs[i]]
+    width = rev.itemsize
+    live = [i for i, v in enumerate(stack_values) if v and offs[i] < offs[i + 1]]
+    # Each stack's root-first ids as one big-endian integer, zero-padded to the deepest
+    # stack: sorting them sorts the stacks as a tree walk, and the highest bit where two
+    # neighbours differ gives how many frames they share (ids are never 0).
+    deepest = max((offs[i + 1] - offs[i] for i in live), default=0)
+    keys = {i: int.from_bytes(rev[end - offs[i + 1]:end - offs[i]].tobytes(), "big")
+            << (8 * width * (deepest - offs[i + 1] + offs[i])) for i in live}
+    live.sort(key=keys.__getitem__)
+    # The current path, by depth: the running sum when its frame was entered, and the
+    # functions the frame brought to the path (none for a function already on it: recursion).
+    entered = [0] * (deepest + 1)
+    brought: list[tuple] = [()] * (deepest + 1)
+    running = prev = depth = 0
+    for i in live:
+        key = keys[i]
+        diff = prev ^ key
+        common = deepest - ((diff.bit_length() + 7) // 8 + width - 1) // width if diff else deepest
+        for d in range(common, depth):  # leave the frames the next stack does not share
+            if brought[d]:
+                sub = running - entered[d]
+                for k in brought[d]:
+                    cum[k] += sub
+                    on_path[k] = 0
+        depth = common
+        for lid in rev[end - offs[i + 1] + common:end - offs[i]]:
+            entered[depth] = running
+            nm = names_of[lid]
+            if len(nm) == 1:  # most locations: one function, no inlining
+                if on_path[nm[0]]:
+                    nm = ()
+                else:
+                    on_path[nm[0]] = 1
+            else:
+                nm = tuple(k for k in nm if not on_path[k])
+                for k in nm:
+                    on_path[k] = 1
+            brought[depth] = nm
+            depth += 1
+        v = stack_values[i]
+        running += v
+        flat[leaf_of[ids[offs[i]]]] += v
+        prev = key
+    for d in range(depth):
+        for k in brought[d]:
+            cum[k] += running - entered[d]
+    return ({n: f for n, f in zip(names.keys, flat) if f},
+            {n: c for n, c in zip(names.keys, cum) if c})
 
 
 def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
-                     user_cache: dict | None = None):
-    """(site frame, entry, callee, user, kind, kind_from, source text) of one stack."""
+                     user_cache: dict | None = None, called: str | None = None):
+    """(site frame, entry, callee, user, kind, kind_from, source text) of one stack.
+
+    ``called`` is the function the innermost frame calls at the sampled address, read from the
+    program binary (:mod:`goalloc.collect.calls`): the runtime entry point the profile hid."""
     if user_cache is None:
         user_cache = {}
     entry = None
@@ -391,10 +466,14 @@ def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
         kind, kind_from = runtime_kind(entry), "runtime"
         if kind == "other":
             kind = None
+    elif called and runtime_kind(called):
+        entry = called
     if kind is None and (callee or not user):
         k = std_kind(leaf.function) or (std_kind(callee) if callee else None)
         if k:
             kind, kind_from = k, "std"
+    if kind is None and entry == called and called and runtime_kind(called) != "other":
+        kind, kind_from = runtime_kind(called), "binary"
     if kind is None and not callee:
         k = source_kind(text) if text else None
         if k:
@@ -402,14 +481,30 @@ def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
     return site, entry, callee, user, kind or "other", (kind_from if kind else ""), text
 
 
+def check_heap_profile(prof: Profile) -> None:
+    """Raise InputError unless ``prof`` is a heap or allocs profile: the samples of a CPU,
+    goroutine, block or mutex profile are not allocations."""
+    kind = prof.kind()
+    if kind == "heap":
+        return
+    from goalloc.errors import InputError
+
+    name = prof.path or "the profile"
+    types = ", ".join(f"{st.type}/{st.unit}" for st in prof.sample_types)
+    what = f"a {kind} profile" if kind else "not a heap or allocs profile: its samples are"
+    raise InputError(f"{name} is {what} ({types}); goalloc profile reads heap and allocs "
+                     "profiles")
+
+
 def attribute(prof: Profile, sample_index: str | int | None = None,
               source_root: str | None = None) -> Attribution:
-    """Totals, the pprof-equivalent function table and the allocation sites of a profile."""
+    """Totals, the pprof-equivalent function table and the allocation sites of a heap or
+    allocs profile (InputError for another kind of profile)."""
+    check_heap_profile(prof)
     index = prof.sample_index(sample_index)
     types = [st.type for st in prof.sample_types]
-    by_ids: dict[tuple, int] = {}
-    sites, totals = _sites_pass(prof, SourceResolver(source_root), index, by_ids)
-    flat, cum = _flat_cum(prof, by_ids)
+    sites, totals = _sites_pass(prof, SourceResolver(source_root))
+    flat, cum = _flat_cum(prof, prof.stack_sums(index))
     functions = [FunctionRow(n, flat.get(n, 0), c) for n, c in cum.items()]
     functions.sort(key=lambda r: (-abs(r.flat), -abs(r.cum), r.name))
     return Attribution(prof, index, dict(zip(types, totals)), functions, sites)
@@ -417,106 +512,148 @@ def attribute(prof: Profile, sample_index: str | int | None = None,
 
 def attribute_sites(prof: Profile, source_root: str | None = None,
                     resolver: SourceResolver | None = None) -> list[ProfileSite]:
-    """The allocation sites of a profile, every sample type summed per site."""
-    return _sites_pass(prof, resolver or SourceResolver(source_root), None, None)[0]
+    """The allocation sites of a heap or allocs profile, every sample type summed per site."""
+    check_heap_profile(prof)
+    return _sites_pass(prof, resolver or SourceResolver(source_root))[0]
 
 
-def _sites_pass(prof: Profile, resolver: SourceResolver, index: int | None,
-                by_ids: dict | None) -> tuple[list[ProfileSite], list[int]]:
-    """One pass over the stacks: sites, totals, and (when ``by_ids`` is given) the value of
-    ``index`` summed per distinct stack for the function table."""
-    loc_frames = _location_frames(prof)
-    types = [st.type for st in prof.sample_types]
-    n = len(types)
-    obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
-    space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
-    goroots = goroot_prefixes(prof)
-    user_cache: dict = {}
-    loc_user: dict[int, bool] = {}
+class _StackSites:
+    """The site of each distinct stack, found from its frames up to the first location with
+    user code (the rest of a stack does not change its site)."""
 
-    def location_has_user(lid: int) -> bool:
-        has = loc_user.get(lid)
+    def __init__(self, prof: Profile, resolver: SourceResolver):
+        self.prof = prof
+        self.resolver = resolver
+        self.frames = _location_frames(prof)
+        self.goroots = goroot_prefixes(prof)
+        self.user_cache: dict = {}
+        self.loc_user: dict[int, bool] = {}
+        self.by_prefix: dict[tuple, int] = {}
+        self.by_key: dict[tuple, int] = {}
+        self.sites: list[ProfileSite] = []
+
+    def slots(self) -> list[int]:
+        """Per distinct stack, the index of its site in ``self.sites`` (-1: no stack)."""
+        table = self.prof.stack_ids
+        ids, offs = table.ids, table.offsets
+        by_leaf: dict[int, int] = {}  # when the leaf location has user code, it decides
+        out = []
+        append = out.append
+        for lid, o, e in zip(table.leaves(), offs, offs[1:]):
+            slot = by_leaf.get(lid)
+            if slot is None:
+                if o == e:
+                    slot = -1
+                elif self._has_user(lid):
+                    slot = by_leaf[lid] = self._slot((lid,))
+                else:
+                    slot = self._slot(tuple(ids[o:e]))
+            append(slot)
+        return out
+
+    def _slot(self, ids: tuple[int, ...]) -> int:
+        k = 0
+        while k < len(ids) - 1 and not self._has_user(ids[k]):
+            k += 1
+        prefix = ids[:k + 1]
+        slot = self.by_prefix.get(prefix)
+        if slot is not None:
+            return slot
+        frames = []
+        for lid in prefix:
+            frames.extend(self.frames[lid])
+        site, entry, callee, user, kind, kind_from, text = _attribute_stack(
+            frames, self.resolver, self.goroots, self.user_cache,
+            self.prof.call_targets.get(ids[0]))
+        rel = self.resolver.relative(site.file)
+        key = (site.function, rel, site.line, kind)
+        slot = self.by_key.get(key)
+        if slot is None:
+            slot = self.by_key[key] = len(self.sites)
+            self.sites.append(ProfileSite(
+                function=site.function, file=rel, line=site.line, kind=kind, values={},
+                samples=0, entry=entry, callee=callee, user=user, kind_from=kind_from,
+                profile_file=site.file, source=text.strip() if text else None))
+        self.by_prefix[prefix] = slot
+        return slot
+
+    def _has_user(self, lid: int) -> bool:
+        has = self.loc_user.get(lid)
         if has is None:
             has = False
-            for f in loc_frames[lid]:
+            for f in self.frames[lid]:
                 if is_runtime(f.function):
                     continue
                 key = (f.function, f.file)
-                u = user_cache.get(key)
+                u = self.user_cache.get(key)
                 if u is None:
-                    u = user_cache[key] = (resolver.under_root(f.file)
-                                           or not _is_std(f.function, f.file, goroots))
+                    u = self.user_cache[key] = (self.resolver.under_root(f.file)
+                                                or not _is_std(f.function, f.file, self.goroots))
                 if u:
                     has = True
                     break
-            loc_user[lid] = has
+            self.loc_user[lid] = has
         return has
 
-    per_ids: dict[tuple, tuple] = {}
-    sites: dict[tuple, tuple] = {}
-    totals = [0] * n
-    for st in prof.stacks:
-        sv = st.values
-        ids = st.location_ids
-        if n == 4:
-            totals[0] += sv[0]
-            totals[1] += sv[1]
-            totals[2] += sv[2]
-            totals[3] += sv[3]
-        else:
-            for k in range(n):
-                totals[k] += sv[k]
-        if not ids or not any(sv):
+
+def _sites_pass(prof: Profile, resolver: SourceResolver) -> tuple[list[ProfileSite], list[int]]:
+    """The sites with their values, samples and object sizes, and the totals."""
+    samples = prof.samples
+    types = [st.type for st in prof.sample_types]
+    n = len(types)
+    totals = [sum(samples.column(k)) for k in range(n)]
+    finder = _StackSites(prof, resolver)
+    slot_of = finder.slots()
+    sites = finder.sites
+    # Sum the samples per (site, label set): the label set is the object size. A group is
+    # site * sets + label set, computed in C; samples without a stack go to a site past the
+    # last, which is dropped.
+    sets = len(prof.label_sets)
+    nowhere = len(sites)
+    base = [(slot if slot >= 0 else nowhere) * sets for slot in slot_of]
+    keys = array("l", map(int.__add__, map(base.__getitem__, samples.stack), samples.label_set))
+    del base
+    groups = (nowhere + 1) * sets
+    compact = None
+    if groups > 4 * len(keys) + 1024:  # sparse: number the groups that occur
+        compact = DenseIndex()
+        keys = array("l", map(compact.__getitem__, keys))
+        groups = len(compact.keys)
+    cols = group_sums(keys, samples.values, n, groups)
+    count = cols[n]
+    # A sample with only zeros is not an allocation: out of the counts (values are 0 anyway).
+    nonzero = samples.nonzero()
+    if 0 in nonzero:
+        for i in compress(range(len(nonzero)), map(operator.not_, nonzero)):
+            count[keys[i]] -= 1
+    del keys, nonzero
+    obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
+    space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
+    size_of = [ls.number("bytes") for ls in prof.label_sets]
+    site_values = [[0] * n for _ in range(nowhere + 1)]
+    for g in compress(range(groups), count):
+        slot, label_set = divmod(compact.keys[g] if compact is not None else g, sets)
+        if slot == nowhere:
             continue
-        if by_ids is not None:
-            v = sv[index]
-            if v:
-                by_ids[ids] = by_ids.get(ids, 0) + v
-        info = per_ids.get(ids)
-        if info is None:
-            # Frames up to the first location with user code are all attribution looks at.
-            frames = []
-            for lid in ids:
-                frames.extend(loc_frames[lid])
-                if location_has_user(lid):
-                    break
-            site, entry, callee, user, kind, kind_from, text = _attribute_stack(
-                frames, resolver, goroots, user_cache)
-            rel = resolver.relative(site.file)
-            key = (site.function, rel, site.line, kind)
-            info = sites.get(key)
-            if info is None:
-                ps = ProfileSite(
-                    function=site.function, file=rel, line=site.line, kind=kind,
-                    values={}, samples=0, entry=entry, callee=callee,
-                    user=user, kind_from=kind_from, profile_file=site.file,
-                    source=text.strip() if text else None)
-                info = sites[key] = (ps, [0] * n)
-            per_ids[ids] = info
-        ps, acc = info
-        if n == 4:
-            acc[0] += sv[0]
-            acc[1] += sv[1]
-            acc[2] += sv[2]
-            acc[3] += sv[3]
-        else:
-            for k in range(n):
-                acc[k] += sv[k]
-        ps.samples += st.count
-        if st.num_labels:
-            for key_, size, _unit in st.num_labels:
-                if key_ == "bytes":
-                    sz = ps.sizes.get(size)
-                    if sz is None:
-                        sz = ps.sizes[size] = [0, 0]
-                    if obj_i is not None:
-                        sz[0] += sv[obj_i]
-                    if space_i is not None:
-                        sz[1] += sv[space_i]
+        vals = site_values[slot]
+        for k in range(n):
+            vals[k] += cols[k][g]
+        ps = sites[slot]
+        ps.samples += count[g]
+        size = size_of[label_set]
+        if size is not None:
+            sz = ps.sizes.get(size)
+            if sz is None:
+                sz = ps.sizes[size] = [0, 0]
+            if obj_i is not None:
+                sz[0] += cols[obj_i][g]
+            if space_i is not None:
+                sz[1] += cols[space_i][g]
     out = []
-    for ps, acc in sites.values():
-        ps.values = dict(zip(types, acc))
-        out.append(ps)
+    for ps, vals in zip(sites, site_values):
+        if ps.samples:
+            ps.values = dict(zip(types, vals))
+            out.append(ps)
     return out, totals
 
 
