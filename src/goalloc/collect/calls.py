@@ -35,11 +35,12 @@ _MAX_SELECTED = 400  # functions named to objdump -s; beyond that the whole bina
 def attach_call_targets(prof: Profile, binary: str | os.PathLike | None = None) -> None:
     """Fill ``prof.call_targets`` (location id -> called function) and ``prof.binary`` from
     the profile's binary, when one is found and matches; otherwise leave them empty."""
-    wanted = _leaf_locations(prof)
-    if not wanted:
+    mapping = _main_mapping(prof)
+    candidates = _candidates(prof, mapping, binary)
+    if not candidates:
         return
-    mapping = _main_mapping(prof, wanted)
-    for path in _candidates(prof, mapping, binary):
+    wanted = _leaf_locations(prof)
+    for path in candidates:
         targets = _targets(path, prof, wanted, mapping)
         if targets is not None:
             prof.call_targets = targets
@@ -61,13 +62,13 @@ def _leaf_locations(prof: Profile) -> dict:
     return out
 
 
-def _main_mapping(prof: Profile, wanted: dict):
-    """The mapping most of the wanted locations are in (the program itself)."""
-    counts: dict[int, int] = {}
-    for loc in wanted.values():
-        counts[loc.mapping_id] = counts.get(loc.mapping_id, 0) + 1
-    mid = max(counts, key=counts.get)
-    return prof.mappings.get(mid)
+def _main_mapping(prof: Profile):
+    """The program's own mapping: runtime/pprof writes it first; the others are the vdso and
+    shared libraries, named in brackets or by a library path."""
+    for m in prof.mappings.values():
+        if m.filename and not m.filename.startswith("["):
+            return m
+    return None
 
 
 def _candidates(prof: Profile, mapping, binary) -> list[str]:
@@ -139,6 +140,8 @@ def gnu_build_id(path: str) -> str | None:
 def _targets(path: str, prof: Profile, wanted: dict, mapping) -> dict[int, str] | None:
     """Location id -> called function for the wanted locations found in ``path``; None when
     the binary cannot be read or is not the one that wrote the profile."""
+    if not wanted:
+        return None
     names = set()
     for loc in wanted.values():
         names.add(prof.functions[loc.lines[-1].function_id].name)

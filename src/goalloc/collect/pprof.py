@@ -718,21 +718,44 @@ def _decode_stacks(keys: list, locations: dict, upb: bool) -> StackTable:
         for k in keys:
             found.extend(packed_varints(k))
         del keys
-    try:
-        ids = array("I", found)
-    except OverflowError:
-        ids = array("Q", found)
+    ids = _id_array(found)
     del found
     if len(ids) != sum(counts):
         raise _Corrupt("a location-id list ends inside a number")
-    if ids:
-        dense = min(locations, default=0) == 1 and max(locations) == len(locations)
-        if not (dense and min(ids) >= 1 and max(ids) <= len(locations)):
-            missing = set(ids).difference(locations)
-            if missing:
-                raise _Corrupt(f"a sample refers to location {min(missing)}, which the "
-                               "profile does not define")
+    bad = _undefined_location(ids, locations)
+    if bad is not None:
+        raise _Corrupt(f"a sample refers to location {bad}, which the profile does not define")
     return StackTable(ids, array("q", accumulate(counts, initial=0)))
+
+
+def _id_array(ids) -> array:
+    """The ids in the narrowest unsigned array that holds them (Go numbers its locations
+    from 1, so a few bytes each)."""
+    for code in ("H", "I", "Q"):
+        try:
+            return array(code, ids)
+        except OverflowError:
+            continue
+    raise _Corrupt("a location id does not fit in 64 bits")
+
+
+def _undefined_location(ids: array, locations: dict) -> int | None:
+    """An id of ``ids`` the profile does not define, or None."""
+    if not ids:
+        return None
+    if min(locations, default=0) == 1 and max(locations) == len(locations):
+        # Go's ids are 1..N: no 0 (four zero bytes at an item boundary) and nothing above N.
+        raw = ids.tobytes()
+        zero = bytes(ids.itemsize)
+        at = raw.find(zero)
+        while at >= 0:
+            if at % ids.itemsize == 0:
+                return 0
+            at = raw.find(zero, at + 1)
+        top = max(ids)
+        return top if top > len(locations) else None
+    missing = set(ids).difference(locations)
+    return min(missing) if missing else None
 
 
 def _split_labels(data: bytes) -> tuple[bytes, ...]:

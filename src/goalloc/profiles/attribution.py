@@ -18,7 +18,7 @@ import os
 import re
 from array import array
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 
 from goalloc.profiles.model import DenseIndex, Profile, group_sums
 
@@ -346,57 +346,30 @@ def function_table(prof: Profile, index: int) -> tuple[dict[str, int], dict[str,
 def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, int]]:
     """Flat and cum from one value per distinct stack (``prof.stack_ids``).
 
-    cum counts a function once per stack. Summing each stack's value into each of its
-    functions costs the total depth of all stacks (tens of millions of frames in a large
-    profile); instead the stacks are sorted root first, so that the stacks under a call path
-    come one after the other, and walked like a tree: a frame is entered when the path first
-    reaches it and left when the walk moves past its stacks. The stacks' values summed in
-    between are its subtree's value, which goes to the functions the frame brings to the path
-    (not to those already on it: recursion). The work is the size of the call tree."""
-    frames = _location_frames(prof)
-    names = DenseIndex()
-    # Per location id (a list when the ids are dense, as Go writes them): the index of its
-    # innermost function name, and the indexes of all its names.
-    size = max(frames, default=0) + 1
-    by_list = size <= 4 * len(frames) + 16
-    leaf_of: dict | list = [0] * size if by_list else {}
-    names_of: dict | list = [()] * size if by_list else {}
-    for lid, fr in frames.items():
-        leaf_of[lid] = names[fr[0].function]
-        names_of[lid] = tuple({names[f.function]: None for f in fr})
+    cum counts a function once per stack. Summing each stack's value into each function of
+    the stack costs the total depth of all stacks (tens of millions of frames in a large
+    profile); instead the stacks are walked as the call tree they form (:func:`_tree_walk`),
+    and each frame of the tree adds the value of the stacks below it to the functions it
+    brings to the path. The work is the size of the tree."""
+    names, leaf_of, names_of = _function_indexes(prof)
     flat = [0] * len(names.keys)
     cum = [0] * len(names.keys)
     on_path = [0] * len(names.keys)  # 1 while a frame of the current path has the function
-    ids, offs = prof.stack_ids.ids, prof.stack_ids.offsets
-    end = len(ids)
-    rev = ids[::-1]  # stack i, root first, is rev[end - offs[i + 1]:end - offs[i]]
-    width = rev.itemsize
-    live = [i for i, v in enumerate(stack_values) if v and offs[i] < offs[i + 1]]
-    # Each stack's root-first ids as one big-endian integer, zero-padded to the deepest
-    # stack: sorting them sorts the stacks as a tree walk, and the highest bit where two
-    # neighbours differ gives how many frames they share (ids are never 0).
-    deepest = max((offs[i + 1] - offs[i] for i in live), default=0)
-    keys = {i: int.from_bytes(rev[end - offs[i + 1]:end - offs[i]].tobytes(), "big")
-            << (8 * width * (deepest - offs[i + 1] + offs[i])) for i in live}
-    live.sort(key=keys.__getitem__)
     # The current path, by depth: the running sum when its frame was entered, and the
     # functions the frame brought to the path (none for a function already on it: recursion).
-    entered = [0] * (deepest + 1)
-    brought: list[tuple] = [()] * (deepest + 1)
-    running = prev = depth = 0
-    for i in live:
-        key = keys[i]
-        diff = prev ^ key
-        common = deepest - ((diff.bit_length() + 7) // 8 + width - 1) // width if diff else deepest
-        for d in range(common, depth):  # leave the frames the next stack does not share
+    entered: list[int] = []
+    brought: list[tuple] = []
+    running = depth = 0
+    rev, order, shared, starts, stops = _tree_walk(prof.stack_ids, stack_values)
+    for i, common, start, stop in zip(order, shared, starts, stops):
+        for d in range(common, depth):  # leave the frames this stack does not share
             if brought[d]:
                 sub = running - entered[d]
                 for k in brought[d]:
                     cum[k] += sub
                     on_path[k] = 0
-        depth = common
-        for lid in rev[end - offs[i + 1] + common:end - offs[i]]:
-            entered[depth] = running
+        del entered[common:], brought[common:]
+        for lid in rev[start + common:stop]:
             nm = names_of[lid]
             if len(nm) == 1:  # most locations: one function, no inlining
                 if on_path[nm[0]]:
@@ -407,17 +380,62 @@ def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, in
                 nm = tuple(k for k in nm if not on_path[k])
                 for k in nm:
                     on_path[k] = 1
-            brought[depth] = nm
-            depth += 1
+            brought.append(nm)
+        entered.extend([running] * (stop - start - common))
+        depth = stop - start
         v = stack_values[i]
         running += v
-        flat[leaf_of[ids[offs[i]]]] += v
-        prev = key
+        flat[leaf_of[rev[stop - 1]]] += v
     for d in range(depth):
         for k in brought[d]:
             cum[k] += running - entered[d]
     return ({n: f for n, f in zip(names.keys, flat) if f},
             {n: c for n, c in zip(names.keys, cum) if c})
+
+
+def _function_indexes(prof: Profile) -> tuple[DenseIndex, list | dict, list | dict]:
+    """Function names numbered, and per location id (a list when the ids are dense, as Go
+    writes them): the number of its innermost function and the numbers of all of them."""
+    frames = _location_frames(prof)
+    names = DenseIndex()
+    size = max(frames, default=0) + 1
+    by_list = size <= 4 * len(frames) + 16
+    leaf_of: dict | list = [0] * size if by_list else {}
+    names_of: dict | list = [()] * size if by_list else {}
+    for lid, fr in frames.items():
+        leaf_of[lid] = names[fr[0].function]
+        names_of[lid] = tuple({names[f.function]: None for f in fr})
+    return names, leaf_of, names_of
+
+
+def _tree_walk(table, stack_values) -> tuple:
+    """The stacks with a value, in the order of a walk of their call tree, with how many
+    frames each shares with the one before: (root-first ids of all stacks, stack indexes,
+    shared frames, start and stop of each stack in the root-first ids).
+
+    Each stack's root-first ids, as one big-endian integer zero-padded to the deepest stack,
+    sort the stacks as the walk visits them; the highest bit where two neighbours differ says
+    where their paths part (ids are never 0). All of it runs in C but the key of each stack.
+    """
+    ids, offs = table.ids, table.offsets
+    end = len(ids)
+    rev = ids[::-1]  # stack i, root first, is rev[end - offs[i + 1]:end - offs[i]]
+    live = [i for i, v in enumerate(stack_values) if v and offs[i] < offs[i + 1]]
+    deepest = max((offs[i + 1] - offs[i] for i in live), default=0)
+    bits = 8 * rev.itemsize
+    keys = {i: int.from_bytes(rev[end - offs[i + 1]:end - offs[i]].tobytes(), "big")
+            << (bits * (deepest - offs[i + 1] + offs[i])) for i in live}
+    live.sort(key=keys.__getitem__)
+    ordered = list(map(keys.__getitem__, live))
+    del keys
+    parted = map(int.bit_length, map(operator.xor, [0] + ordered[:-1], ordered))
+    lengths = [offs[i + 1] - offs[i] for i in live]
+    shared = list(map(min, lengths, map(deepest.__add__, map(
+        operator.floordiv, map(operator.neg, parted), repeat(bits)))))
+    del ordered
+    starts = [end - offs[i + 1] for i in live]
+    stops = [end - offs[i] for i in live]
+    return rev, live, shared, starts, stops
 
 
 def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
@@ -605,56 +623,85 @@ def _sites_pass(prof: Profile, resolver: SourceResolver) -> tuple[list[ProfileSi
     finder = _StackSites(prof, resolver)
     slot_of = finder.slots()
     sites = finder.sites
-    # Sum the samples per (site, label set): the label set is the object size. A group is
-    # site * sets + label set, computed in C; samples without a stack go to a site past the
-    # last, which is dropped.
+    # Sum the samples per (site, label set): the label set holds the object size. Group
+    # site * sets + label set is computed in C; samples without a stack go to a site past
+    # the last one, never reported.
     sets = len(prof.label_sets)
     nowhere = len(sites)
     base = [(slot if slot >= 0 else nowhere) * sets for slot in slot_of]
     keys = array("l", map(int.__add__, map(base.__getitem__, samples.stack), samples.label_set))
     del base
     groups = (nowhere + 1) * sets
-    compact = None
+    numbered = None
     if groups > 4 * len(keys) + 1024:  # sparse: number the groups that occur
-        compact = DenseIndex()
-        keys = array("l", map(compact.__getitem__, keys))
-        groups = len(compact.keys)
+        numbered = DenseIndex()
+        keys = array("l", map(numbered.__getitem__, keys))
+        groups = len(numbered.keys)
     cols = group_sums(keys, samples.values, n, groups)
     count = cols[n]
-    # A sample with only zeros is not an allocation: out of the counts (values are 0 anyway).
+    # A sample with only zeros is not an allocation: out of the counts (its values add 0).
     nonzero = samples.nonzero()
     if 0 in nonzero:
         for i in compress(range(len(nonzero)), map(operator.not_, nonzero)):
             count[keys[i]] -= 1
     del keys, nonzero
-    obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
-    space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
-    size_of = [ls.number("bytes") for ls in prof.label_sets]
-    site_values = [[0] * n for _ in range(nowhere + 1)]
-    for g in compress(range(groups), count):
-        slot, label_set = divmod(compact.keys[g] if compact is not None else g, sets)
-        if slot == nowhere:
-            continue
-        vals = site_values[slot]
-        for k in range(n):
-            vals[k] += cols[k][g]
-        ps = sites[slot]
-        ps.samples += count[g]
-        size = size_of[label_set]
-        if size is not None:
-            sz = ps.sizes.get(size)
-            if sz is None:
-                sz = ps.sizes[size] = [0, 0]
-            if obj_i is not None:
-                sz[0] += cols[obj_i][g]
-            if space_i is not None:
-                sz[1] += cols[space_i][g]
+    if numbered is None:
+        members = (range(slot * sets, (slot + 1) * sets) for slot in range(nowhere))
+    else:
+        by_site: list[list[int]] = [[] for _ in range(nowhere + 1)]
+        for g, key in enumerate(numbered.keys):
+            by_site[key // sets].append(g)
+        members = iter(by_site)
+    sizes = _SizeColumns(types, cols, prof.label_sets)
     out = []
-    for ps, vals in zip(sites, site_values):
+    for ps, mine in zip(sites, members):
+        if numbered is None:
+            ps.samples = sum(count[mine.start:mine.stop])
+            vals = [sum(col[mine.start:mine.stop]) for col in cols[:n]]
+            labelled = zip(compress(mine, count[mine.start:mine.stop]),
+                           compress(range(sets), count[mine.start:mine.stop]))
+        else:
+            ps.samples = sum(count[g] for g in mine)
+            vals = [sum(col[g] for g in mine) for col in cols[:n]]
+            labelled = ((g, numbered.keys[g] % sets) for g in mine if count[g])
         if ps.samples:
             ps.values = dict(zip(types, vals))
+            sizes.add(ps, labelled)
             out.append(ps)
     return out, totals
+
+
+class _SizeColumns:
+    """Object sizes (the runtime's ``bytes`` label) with their objects and bytes, per site."""
+
+    def __init__(self, types: list[str], cols: list, label_sets: list):
+        obj_i = _index_of(types, ("alloc_objects", "inuse_objects", "objects"))
+        space_i = _index_of(types, ("alloc_space", "inuse_space", "space"))
+        self.objects = cols[obj_i] if obj_i is not None else None
+        self.space = cols[space_i] if space_i is not None else None
+        self.size_of = [ls.number("bytes") for ls in label_sets]
+        sized = [size for size in self.size_of if size is not None]
+        # Go's heap samples carry one label, the size: one label set per size.
+        self.one_per_size = len(set(sized)) == len(sized)
+
+    def add(self, site: ProfileSite, groups) -> None:
+        """Add the (group, label set) pairs of one site."""
+        size_of, objects, space = self.size_of, self.objects, self.space
+        if self.one_per_size and objects is not None and space is not None:
+            site.sizes = {size_of[lab]: [objects[g], space[g]] for g, lab in groups
+                          if size_of[lab] is not None}
+            return
+        for g, label_set in groups:
+            size = size_of[label_set]
+            if size is None:
+                continue
+            acc = site.sizes.get(size)
+            if acc is None:
+                acc = site.sizes[size] = [0, 0]
+            if objects is not None:
+                acc[0] += objects[g]
+            if space is not None:
+                acc[1] += space[g]
 
 
 def _index_of(types: list[str], names: tuple[str, ...]) -> int | None:

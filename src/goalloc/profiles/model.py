@@ -255,12 +255,6 @@ class Profile:
                             for g, (ids, ls) in enumerate(index)]
         return self._stacks
 
-    def distinct_stacks(self) -> int:
-        """How many distinct (stack, label set) pairs the samples have."""
-        sets = len(self.label_sets)
-        return len(set(map(int.__add__, map(sets.__mul__, self.samples.stack),
-                           self.samples.label_set)))
-
     def kind(self) -> str | None:
         """What profile this is: "heap" (heap and allocs profiles have the same sample
         types), "CPU", "goroutine", "block", "mutex", "block or mutex", "threadcreate", or
