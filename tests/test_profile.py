@@ -48,6 +48,16 @@ def profiles(tmp_path_factory):
     return {name: out / f"{name}.out" for name in ("allocs", "allocs_small", "deep", "heap")}
 
 
+@pytest.fixture(scope="session")
+def other_profiles(tmp_path_factory):
+    """kind -> path of a profile of each other kind runtime/pprof writes, from the real
+    runtime (tests/testdata/profiles/kinds)."""
+    out = tmp_path_factory.mktemp("kinds")
+    _go(["run", ".", str(out)], DATA / "kinds")
+    return {kind: out / f"{kind}.pb.gz"
+            for kind in ("cpu", "goroutine", "block", "mutex", "threadcreate")}
+
+
 _PCT = r"-?[\d.]+(?:e[-+]?\d+)?%"
 _ROW = re.compile(rf"^\s*(-?\d+)[A-Za-z]*\s+{_PCT}\s+{_PCT}\s+(-?\d+)[A-Za-z]*\s+{_PCT}\s+"
                   r"(.+?)(?: \((?:partial-)?inline\))?$")
@@ -544,3 +554,95 @@ def test_link_sites_with_goalloc_scan(profiles):
     count_make = next(s for s in by["CountMap"] if "make(map" in (s.source or ""))
     assert count_make.escape is not None and count_make.escape.verdict == "stack"
     assert count_make.values["alloc_objects"] > 0  # does not escape, yet allocates
+
+
+@pytest.mark.parametrize("kind,name,types", [
+    ("cpu", "CPU", "samples/count, cpu/nanoseconds"),
+    ("goroutine", "goroutine", "goroutine/count"),
+    ("block", "block", "contentions/count, delay/nanoseconds"),
+    ("mutex", "mutex", "contentions/count, delay/nanoseconds"),
+    ("threadcreate", "threadcreate", "threadcreate/count"),
+])
+def test_profiles_of_other_kinds_are_refused(other_profiles, profiles, kind, name, types,
+                                             capsys):
+    """Their samples are CPU time, goroutines, waits or threads, not allocations."""
+    path = other_profiles[kind]
+    for decoder in ("upb", "python"):
+        assert main(["profile", str(path), "--decoder", decoder]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"goalloc: error: {path} is a {name} profile ({types}); goalloc profile "
+                       "reads heap and allocs profiles\n")
+    # As the base of a heap profile too.
+    assert main(["profile", str(profiles["allocs"]), "--base", str(path)]) == 2
+    assert f"{path} is a {name} profile" in capsys.readouterr().err
+
+
+def test_two_constructs_on_one_line_are_measured_apart(profiles):
+    """`out = append(out, string(b))`: the conversion calls runtime.slicebytetostring, the
+    growth runtime.growslice. The profile hides both runtime frames; the test binary beside
+    it (go test -o) names the call at each sampled address, and each allocation is linked to
+    its own construct's escape site."""
+    from goalloc.app.scan import scan
+
+    src = DATA / "allocs"
+    prof = read_profile(profiles["allocs"])
+    assert prof.binary and prof.binary.endswith("allocs.test") and prof.call_targets
+    result = attribute(prof, "alloc_space", source_root=str(src))
+    link_sites(result.sites, scan(["."], directory=str(src), progress=False).sites)
+
+    def at(func):
+        return {s.kind: s for s in result.sites if s.function == "example.com/allocs." + func}
+
+    names = at("Names")
+    assert set(names) == {"string", "slice-growth"}
+    conv, grow = names["string"], names["slice-growth"]
+    assert conv.line == grow.line and "append(out, string(b))" in conv.source
+    assert (conv.entry, conv.kind_from, conv.escape.expr) == (
+        "runtime.slicebytetostring", "binary", "string(b)")
+    assert (grow.entry, grow.kind_from, grow.escape.expr) == ("runtime.growslice", "binary",
+                                                              "append")
+    # Five strings and four growths (capacity 1, 2, 4, 8) per run; 2000 runs, and a first run
+    # of b.N = 1 that the profile may or may not hold.
+    assert conv.values["alloc_objects"] in (5 * 2000, 5 * 2001)
+    assert grow.values["alloc_objects"] in (4 * 2000, 4 * 2001)
+    # Room for every key: the same line allocates only the strings.
+    keys = at("Keys")
+    assert set(keys) == {"string", "slice-make"}
+    assert keys["string"].escape.expr == "string(b)"
+    assert keys["slice-make"].escape.expr.startswith("make([]string")
+    # Without the binary the line has one construct for the source text: its first.
+    blind = attribute(read_profile(profiles["allocs"], binary=False), "alloc_space",
+                      source_root=str(src))
+    assert {s.kind for s in blind.sites if s.function.endswith(".Names")} == {"slice-growth"}
+
+
+def test_shipped_example_string_conversion(tmp_path, capsys):
+    """The example's DescribeFast: `lines = append(lines, string(buf))` into a slice made with
+    full capacity. Profiled as a user would (go test -memprofile in the package directory,
+    which leaves shop.test there), the line is one string site linked to string(buf)."""
+    import shutil
+
+    from goalloc.commands.scan import example_dir
+
+    mod = tmp_path / "example"
+    shutil.copytree(example_dir(), mod)
+    _go(["test", "-run", "^$", "-bench", "DescribeFast", "-benchtime", "50x",
+         "-memprofilerate", "1", "-memprofile", "mem.out"], mod / "shop")
+    assert (mod / "shop" / "shop.test").is_file()
+    doc = run_json(["profile", str(mod / "shop" / "mem.out"), "--source", str(mod)], capsys)
+    line73 = [s for s in doc["sites"] if s["file"] == "shop/order.go" and s["line"] == 73]
+    assert [(s["kind"], s["entry"], s["kind_from"]) for s in line73] == [
+        ("string", "runtime.slicebytetostring", "binary")]
+    assert line73[0]["escape"]["expr"] == "string(buf)"
+    assert doc["binary"] == str(mod / "shop" / "shop.test")
+
+
+def test_verify_example_string_conversion(capsys):
+    """goalloc verify reads the same line through the binary go test kept."""
+    code = main(["verify", "--example", "--bench", "DescribeFast", "--benchtime", "20x",
+                 "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    line73 = [m for m in json.loads(out)["measured"]
+              if m["file"] == "shop/order.go" and m["line"] == 73]
+    assert [(m["kind"], m["escape"]["expr"]) for m in line73] == [("string", "string(buf)")]

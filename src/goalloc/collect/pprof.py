@@ -52,7 +52,7 @@ def read_profile(path: str | os.PathLike, decoder: str = "auto",
 
     ``decoder`` is ``"auto"`` (upb when protobuf is importable, else python), ``"upb"`` or
     ``"python"``. ``binary`` is the program that wrote the profile (a ``go test -c`` binary),
-    None to look for it where ``go test`` leaves it (see :mod:`goalloc.collect.calls`), or
+    None to look for it where ``go test`` leaves it (see :mod:`goalloc.collect.objdump`), or
     False not to read any binary. Raises :class:`goalloc.errors.InputError` with a one-line
     message for a missing, corrupt, truncated or non-profile file.
     """
@@ -61,7 +61,7 @@ def read_profile(path: str | os.PathLike, decoder: str = "auto",
     prof = parse_profile(read_bytes(path, "profile"), decoder=decoder, name=str(path))
     prof.path = str(path)
     if binary is not False:
-        from goalloc.collect.calls import attach_call_targets
+        from goalloc.collect.objdump import attach_call_targets
 
         attach_call_targets(prof, binary=binary or None)
     return prof

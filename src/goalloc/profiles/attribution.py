@@ -443,7 +443,7 @@ def _attribute_stack(frames: list[Frame], resolver: SourceResolver, goroots=(),
     """(site frame, entry, callee, user, kind, kind_from, source text) of one stack.
 
     ``called`` is the function the innermost frame calls at the sampled address, read from the
-    program binary (:mod:`goalloc.collect.calls`): the runtime entry point the profile hid."""
+    program binary (:mod:`goalloc.collect.objdump`): the runtime entry point the profile hid."""
     if user_cache is None:
         user_cache = {}
     entry = None

@@ -220,7 +220,7 @@ class Profile:
     decoder: str = ""  # "upb" or "python": which backend read it
     # Location id -> the function its instruction calls, read from the program binary: Go's
     # heap profiles drop the runtime frames above user code, the call at the sampled address
-    # names the runtime entry point that allocated (goalloc.collect.calls).
+    # names the runtime entry point that allocated (goalloc.collect.objdump).
     call_targets: dict[int, str] = field(default_factory=dict)
     binary: str | None = None  # the binary the call targets were read from
     _frames: dict | None = field(default=None, repr=False, compare=False)

@@ -58,6 +58,7 @@ def render(attr, *, path: str, base: str | None = None, go_version: str | None =
         "file": path,
         "base": base,
         "decoder": prof.decoder,
+        "binary": prof.binary,
         "sample_types": [{"type": st.type, "unit": st.unit} for st in prof.sample_types],
         "sample_index": index_name,
         "unit": prof.sample_types[attr.sample_index].unit,
