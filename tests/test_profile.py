@@ -354,11 +354,33 @@ def test_json_contract_documented(profiles, capsys):
 
 
 def test_import_is_light():
-    code = ("import sys, goalloc.profiles, goalloc.commands.profile; "
-            "assert 'google.protobuf' not in sys.modules; "
-            "from goalloc.profiles import read_profile; "
-            "assert 'google.protobuf' not in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    """protobuf is a dependency, imported only when a profile is decoded."""
+    code = ("import sys, goalloc, goalloc.profiles, goalloc.commands.profile\n"
+            "from goalloc.cli import main\n"
+            "from goalloc.profiles import read_profile\n"
+            "for argv in (['--help'], ['profile', '--help']):\n"
+            "    try:\n"
+            "        main(argv)\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "assert 'google.protobuf' not in sys.modules, 'protobuf imported'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("break_protobuf", [
+    "sys.modules['google.protobuf'] = None",  # not installed
+    "import google.protobuf.descriptor_pool as p; p.DescriptorPool = None",  # broken
+])
+def test_python_decoder_when_protobuf_is_missing_or_broken(profiles, break_protobuf):
+    code = (f"import sys\n{break_protobuf}\n"
+            "from goalloc.collect.pprof import read_profile\n"
+            f"prof = read_profile({str(profiles['heap'])!r}, binary=False)\n"
+            "assert prof.decoder == 'python' and prof.sample_count > 0, prof.decoder\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_output_file(profiles, tmp_path, capsys):
