@@ -23,15 +23,25 @@ DATA = Path(__file__).parent / "testdata" / "profiles"
 INDEXES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
 
 
-def _go(args, cwd, env=None):
+def _go(args, cwd, env=None, timeout=300):
     tc = find_toolchain()
-    proc = tc.run(args, cwd=cwd, env=env, timeout=300)
+    proc = tc.run(args, cwd=cwd, env=env, timeout=timeout)
     assert proc.returncode == 0, f"go {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
 
 @pytest.fixture(scope="session")
-def profiles(tmp_path_factory):
+def go_tools():
+    """Build pprof and objdump before anything is timed. Go 1.24+ ships them as source and
+    `go tool X` compiles X on first use (and again once the build cache has dropped it):
+    minutes on a loaded machine with a cold cache, which once ran the first pprof call of
+    the session past its timeout. `go tool -n X` builds X and prints its path."""
+    return {tool: _go(["tool", "-n", tool], cwd=None, timeout=3600).strip()
+            for tool in ("pprof", "objdump")}
+
+
+@pytest.fixture(scope="session")
+def profiles(tmp_path_factory, go_tools):
     """name -> path of real profiles: allocs at -memprofilerate=1 (two lengths, for --base),
     a sampled allocs profile at the default rate, and a heap profile from runtime/pprof."""
     out = tmp_path_factory.mktemp("profiles")
@@ -64,16 +74,18 @@ _ROW = re.compile(rf"^\s*(-?\d+)[A-Za-z]*\s+{_PCT}\s+{_PCT}\s+(-?\d+)[A-Za-z]*\s
 _TOTAL = re.compile(r"accounting for (-?\d+)[A-Za-z]*, .* of (-?\d+)[A-Za-z]* total")
 
 
-def pprof_top(path, index, base=None):
+def pprof_top(tools, path, index, base=None):
     """{function: (flat, cum)} and a total, as `go tool pprof -top` prints them in raw units.
 
     The total is pprof's "of N total" (every sample, also those without a stack); with -base,
     where pprof's total is a sum of absolute values, it is "accounting for N" (the signed sum
     over the nodes)."""
-    args = ["tool", "pprof", "-top", "-nodefraction=0", f"-sample_index={index}", "-unit=B"]
+    args = [tools["pprof"], "-top", "-nodefraction=0", f"-sample_index={index}", "-unit=B"]
     if base:
         args += ["-base", str(base)]
-    text = _go(args + [str(path)], cwd=None)
+    proc = subprocess.run(args + [str(path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"{' '.join(args)} failed:\n{proc.stderr}"
+    text = proc.stdout
     rows, total, started = {}, None, False
     for line in text.splitlines():
         m = _TOTAL.search(line)
@@ -102,12 +114,12 @@ def run_json(argv, capsys):
 
 
 @pytest.mark.parametrize("name", ["allocs", "deep", "heap"])
-def test_functions_equal_pprof_top_for_every_sample_index(profiles, name, capsys):
+def test_functions_equal_pprof_top_for_every_sample_index(profiles, go_tools, name, capsys):
     nrows = {}
     for index in INDEXES:
         doc = run_json(["profile", str(profiles[name]), "--sample-index", index], capsys)
         assert doc["sample_index"] == index
-        rows, total = pprof_top(profiles[name], index)
+        rows, total = pprof_top(go_tools, profiles[name], index)
         assert doc["totals"][index] == total
         assert _ours(doc) == rows, f"{name} {index}"
         nrows[index] = len(rows)
@@ -115,11 +127,11 @@ def test_functions_equal_pprof_top_for_every_sample_index(profiles, name, capsys
     assert doc["totals"]["alloc_space"] > 0 and nrows["alloc_space"] > 2
 
 
-def test_base_difference_equals_pprof_base(profiles, capsys):
+def test_base_difference_equals_pprof_base(profiles, go_tools, capsys):
     new, old = profiles["allocs"], profiles["allocs_small"]
     doc = run_json(["profile", str(new), "--base", str(old), "--sample-index", "alloc_space"],
                    capsys)
-    rows, total = pprof_top(new, "alloc_space", base=old)
+    rows, total = pprof_top(go_tools, new, "alloc_space", base=old)
     assert doc["base"] == str(old)
     assert doc["totals"]["alloc_space"] == total
     assert _ours(doc) == rows
@@ -538,7 +550,7 @@ def _edge_profile() -> bytes:
     return out
 
 
-def test_edge_shapes_equal_pprof(tmp_path, capsys):
+def test_edge_shapes_equal_pprof(tmp_path, go_tools, capsys):
     path = tmp_path / "edge.pb.gz"
     path.write_bytes(gzip.compress(_edge_profile()))
     for decoder in ("upb", "python"):
@@ -548,7 +560,7 @@ def test_edge_shapes_equal_pprof(tmp_path, capsys):
         for index in INDEXES:
             doc = run_json(["profile", str(path), "--sample-index", index, "--decoder", decoder],
                            capsys)
-            rows, total = pprof_top(path, index)
+            rows, total = pprof_top(go_tools, path, index)
             assert doc["totals"][index] == total
             assert _ours(doc) == rows, (decoder, index)
     assert rows  # inuse_space has rows too

@@ -192,7 +192,9 @@ def _disassemble(path: str, functions: list[str]) -> list[tuple] | None:
         args += ["-s", "^(?:" + "|".join(re.escape(f).replace(r"\[\.\.\.\]", r"\[.*\]")
                                           for f in functions) + ")$"]
     try:
-        proc = find_toolchain().run(args + [path], timeout=300)
+        # Go 1.24+ compiles objdump on its first use (and after the build cache dropped it):
+        # the timeout leaves room for that build.
+        proc = find_toolchain().run(args + [path], timeout=900)
     except (GoallocError, OSError, subprocess.TimeoutExpired):
         return None  # no toolchain: the kinds come from the source, as without a binary
     if proc.returncode != 0:

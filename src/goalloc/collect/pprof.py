@@ -154,7 +154,10 @@ def packed_varints(data) -> list[int]:
     return out
 
 
-def _encode_varint(n: int) -> bytes:
+def encode_varint(n: int) -> bytes:
+    """The varint encoding of ``n`` (a negative int64 as its 64-bit two's complement)."""
+    if n < 0:
+        n += _MOD
     out = bytearray()
     while True:
         b = n & 0x7F
@@ -639,7 +642,7 @@ def _upb_meta(pb) -> _Meta:
 # ---------------------------------------------------------------------------- building
 
 _HIGH_BYTES = bytes(range(0x80, 0x100))  # deleted from a packed list, leaves one byte per varint
-_LENGTHS = [_encode_varint(n) for n in range(1 << 14)]
+_LENGTHS = [encode_varint(n) for n in range(1 << 14)]
 
 
 def _build(meta: _Meta, fold: _SampleFold, upb: bool) -> Profile:
@@ -704,11 +707,11 @@ def _decode_stacks(keys: list, locations: dict, upb: bool) -> StackTable:
     """The location ids of each stack key, into one array. With upb the packed lists are
     decoded in C: each key becomes one occurrence of a packed field, and upb concatenates the
     occurrences of a repeated field."""
-    keys = [k if isinstance(k, bytes) else b"".join(map(_encode_varint, k)) for k in keys]
+    keys = [k if isinstance(k, bytes) else b"".join(map(encode_varint, k)) for k in keys]
     counts = [len(k.translate(None, _HIGH_BYTES)) for k in keys]  # one last byte per varint
     if upb:
         lengths = _LENGTHS
-        buf = b"".join([b"\x0a" + (lengths[len(k)] if len(k) < 16384 else _encode_varint(len(k)))
+        buf = b"".join([b"\x0a" + (lengths[len(k)] if len(k) < 16384 else encode_varint(len(k)))
                         + k for k in keys])
         del keys
         found = _upb_parse("ids", buf).id
