@@ -352,6 +352,9 @@ def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, in
     and each frame of the tree adds the value of the stacks below it to the functions it
     brings to the path. The work is the size of the tree."""
     names, leaf_of, names_of = _function_indexes(prof)
+    # A location with one function, the common case, by its number (-1: several or none).
+    single = [nm[0] if len(nm) == 1 else -1 for nm in names_of] if isinstance(names_of, list) \
+        else {lid: (nm[0] if len(nm) == 1 else -1) for lid, nm in names_of.items()}
     flat = [0] * len(names.keys)
     cum = [0] * len(names.keys)
     on_path = [0] * len(names.keys)  # 1 while a frame of the current path has the function
@@ -360,27 +363,30 @@ def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, in
     entered: list[int] = []
     brought: list[tuple] = []
     running = depth = 0
+    none = ()
     rev, order, shared, starts, stops = _tree_walk(prof.stack_ids, stack_values)
     for i, common, start, stop in zip(order, shared, starts, stops):
-        for d in range(common, depth):  # leave the frames this stack does not share
-            if brought[d]:
-                sub = running - entered[d]
-                for k in brought[d]:
-                    cum[k] += sub
-                    on_path[k] = 0
-        del entered[common:], brought[common:]
+        if common < depth:  # leave the frames this stack does not share
+            for d in range(common, depth):
+                if brought[d]:
+                    sub = running - entered[d]
+                    for k in brought[d]:
+                        cum[k] += sub
+                        on_path[k] = 0
+            del entered[common:], brought[common:]
         for lid in rev[start + common:stop]:
-            nm = names_of[lid]
-            if len(nm) == 1:  # most locations: one function, no inlining
-                if on_path[nm[0]]:
-                    nm = ()
+            k = single[lid]
+            if k >= 0:
+                if on_path[k]:
+                    brought.append(none)  # recursion: the function is on the path already
                 else:
-                    on_path[nm[0]] = 1
+                    on_path[k] = 1
+                    brought.append(names_of[lid])
             else:
-                nm = tuple(k for k in nm if not on_path[k])
+                nm = tuple(k for k in names_of[lid] if not on_path[k])
                 for k in nm:
                     on_path[k] = 1
-            brought.append(nm)
+                brought.append(nm)
         entered.extend([running] * (stop - start - common))
         depth = stop - start
         v = stack_values[i]
@@ -413,28 +419,34 @@ def _tree_walk(table, stack_values) -> tuple:
     frames each shares with the one before: (root-first ids of all stacks, stack indexes,
     shared frames, start and stop of each stack in the root-first ids).
 
-    Each stack's root-first ids, as one big-endian integer zero-padded to the deepest stack,
-    sort the stacks as the walk visits them; the highest bit where two neighbours differ says
-    where their paths part (ids are never 0). All of it runs in C but the key of each stack.
+    The bytes of each stack's root-first ids, zero-padded to the deepest stack, sort the
+    stacks as the walk visits them; the highest bit where two neighbours differ says where
+    their paths part (ids are never 0). All of it runs in C (``map``), no loop per stack.
     """
     ids, offs = table.ids, table.offsets
     end = len(ids)
     rev = ids[::-1]  # stack i, root first, is rev[end - offs[i + 1]:end - offs[i]]
+    width = rev.itemsize
     live = [i for i, v in enumerate(stack_values) if v and offs[i] < offs[i + 1]]
-    deepest = max((offs[i + 1] - offs[i] for i in live), default=0)
-    bits = 8 * rev.itemsize
-    keys = {i: int.from_bytes(rev[end - offs[i + 1]:end - offs[i]].tobytes(), "big")
-            << (bits * (deepest - offs[i + 1] + offs[i])) for i in live}
-    live.sort(key=keys.__getitem__)
-    ordered = list(map(keys.__getitem__, live))
+    stops = list(map(end.__sub__, map(offs.__getitem__, live)))
+    starts = list(map(end.__sub__, map(offs.__getitem__, map((1).__add__, live))))
+    lengths = list(map(operator.sub, stops, starts))
+    deepest = max(lengths, default=0)
+    raw = rev.tobytes()
+    keys = list(map(bytes.ljust, map(raw.__getitem__, map(slice, map(width.__mul__, starts),
+                                                          map(width.__mul__, stops))),
+                    repeat(deepest * width), repeat(b"\0")))
+    del raw
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    pick = order.__iter__
+    keys = list(map(keys.__getitem__, pick()))
+    live, starts, stops, lengths = (list(map(column.__getitem__, pick()))
+                                    for column in (live, starts, stops, lengths))
+    ints = list(map(int.from_bytes, keys, repeat("big")))
     del keys
-    parted = map(int.bit_length, map(operator.xor, [0] + ordered[:-1], ordered))
-    lengths = [offs[i + 1] - offs[i] for i in live]
+    parted = map(int.bit_length, map(operator.xor, [0] + ints[:-1], ints))
     shared = list(map(min, lengths, map(deepest.__add__, map(
-        operator.floordiv, map(operator.neg, parted), repeat(bits)))))
-    del ordered
-    starts = [end - offs[i + 1] for i in live]
-    stops = [end - offs[i] for i in live]
+        operator.floordiv, map(operator.neg, parted), repeat(8 * width)))))
     return rev, live, shared, starts, stops
 
 
@@ -553,20 +565,15 @@ class _StackSites:
     def slots(self) -> list[int]:
         """Per distinct stack, the index of its site in ``self.sites`` (-1: no stack)."""
         table = self.prof.stack_ids
+        leaves = table.leaves()
+        # Most stacks start in user code, and then their innermost location decides.
+        by_leaf = {lid: (self._slot((lid,)) if self._has_user(lid) else None)
+                   for lid in set(leaves) - {0}}
+        by_leaf[0] = -1  # an empty stack
+        out = list(map(by_leaf.__getitem__, leaves))
         ids, offs = table.ids, table.offsets
-        by_leaf: dict[int, int] = {}  # when the leaf location has user code, it decides
-        out = []
-        append = out.append
-        for lid, o, e in zip(table.leaves(), offs, offs[1:]):
-            slot = by_leaf.get(lid)
-            if slot is None:
-                if o == e:
-                    slot = -1
-                elif self._has_user(lid):
-                    slot = by_leaf[lid] = self._slot((lid,))
-                else:
-                    slot = self._slot(tuple(ids[o:e]))
-            append(slot)
+        for i in compress(range(len(out)), map(operator.is_, out, repeat(None))):
+            out[i] = self._slot(tuple(ids[offs[i]:offs[i + 1]]))
         return out
 
     def _slot(self, ids: tuple[int, ...]) -> int:
@@ -640,11 +647,9 @@ def _sites_pass(prof: Profile, resolver: SourceResolver) -> tuple[list[ProfileSi
     cols = group_sums(keys, samples.values, n, groups)
     count = cols[n]
     # A sample with only zeros is not an allocation: out of the counts (its values add 0).
-    nonzero = samples.nonzero()
-    if 0 in nonzero:
-        for i in compress(range(len(nonzero)), map(operator.not_, nonzero)):
-            count[keys[i]] -= 1
-    del keys, nonzero
+    for i in samples.zero_rows():
+        count[keys[i]] -= 1
+    del keys
     if numbered is None:
         members = (range(slot * sets, (slot + 1) * sets) for slot in range(nowhere))
     else:

@@ -9,8 +9,10 @@ values by a key of its own (:func:`group_sums`) and works on the distinct stacks
 
 from __future__ import annotations
 
+import operator
 from array import array
 from dataclasses import dataclass, field
+from itertools import compress
 
 # The sample types Go writes for heap and allocs profiles (runtime/pprof, go test
 # -memprofile); ``objects``/``space`` are the names of other heap profilers' pprof files.
@@ -129,10 +131,12 @@ class Samples:
         """The values of one sample type, one per sample."""
         return self.values[index::self.width]
 
-    def nonzero(self) -> array:
-        """1 for a sample with any nonzero value, else 0, per sample."""
+    def zero_rows(self) -> list[int]:
+        """The positions of the samples whose values are all 0."""
+        if any(0 not in self.column(k) for k in range(self.width)):
+            return []  # some sample type is never 0 (alloc_objects in Go's heap profiles)
         it = iter(self.values)
-        return array("b", map(any, zip(*[it] * self.width)))
+        return list(compress(range(len(self)), map(operator.not_, map(any, zip(*[it] * self.width)))))
 
 
 class DenseIndex(dict):
