@@ -525,7 +525,7 @@ def _edge_profile() -> bytes:
             body += _pb(4, _pb(1, value=fid) + _pb(2, value=line))
         out += _pb(4, body)
 
-    def sample(locs, vals, packed=True, label=None):
+    def sample(locs, vals, packed=True, label=None, size=None):
         body = b""
         if packed:
             body += _pb(1, b"".join(_pb_varint(x) for x in locs))
@@ -535,6 +535,8 @@ def _edge_profile() -> bytes:
             body += b"".join(_pb(2, value=x) for x in vals)
         if label:
             body += _pb(3, _pb(1, value=14) + _pb(2, value=15))
+        if size:
+            body += _pb(3, _pb(1, value=4) + _pb(3, value=size))  # bytes: size
         return _pb(2, body)
 
     out += sample([1, 2, 2, 3, 4], [3, 300, 1, 100])  # recursion: rec twice in one stack
@@ -544,6 +546,7 @@ def _edge_profile() -> bytes:
     out += sample([3, 4], [0, 0, 0, 0])
     out += sample([], [7, 700, 0, 0])
     out += sample([2, 3, 4], [5, 500, 2, 200], label=True)
+    out += sample([2, 3, 4], [6, 600, 0, 0], label=True, size=64)  # two labels
     out += _pb(11, _pb(1, value=16) + _pb(2, value=4)) + _pb(12, value=1)
     for s_ in strings:
         out += _pb(6, s_.encode())
@@ -555,8 +558,10 @@ def test_edge_shapes_equal_pprof(tmp_path, go_tools, capsys):
     path.write_bytes(gzip.compress(_edge_profile()))
     for decoder in ("upb", "python"):
         prof = read_profile(path, decoder=decoder)
-        assert prof.sample_count == 7
+        assert prof.sample_count == 8
         assert any(st.labels == (("kind", "hot"),) for st in prof.stacks)
+        assert any(st.labels == (("kind", "hot"),) and st.num_labels == (("bytes", 64, ""),)
+                   for st in prof.stacks)
         for index in INDEXES:
             doc = run_json(["profile", str(path), "--sample-index", index, "--decoder", decoder],
                            capsys)

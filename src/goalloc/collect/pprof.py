@@ -494,7 +494,7 @@ _UPB_CLASSES: dict | None = None
 
 
 def _upb_class(which: str):
-    """The message class ``which`` ("samples", "merged" or "ids"), or None when protobuf is missing
+    """The message class ``which`` ("samples", "merged", "ids" or "raw"), or None when protobuf is missing
     or does not work (the python backend then reads the file)."""
     global _UPB_CLASSES
     if _UPB_CLASSES is None:
@@ -506,10 +506,11 @@ def _upb_class(which: str):
 
 
 def _upb_build() -> dict:
-    """Two views of profile.proto, from descriptors written here (no protoc): ``samples``
-    sees only each sample's location ids and label as raw bytes; ``merged`` sees everything
-    else, with the samples as one merged message whose ``value`` list is every sample's values
-    in file order."""
+    """Views of profile.proto, from descriptors written here (no protoc): ``samples`` sees
+    only each sample's location ids and label as raw bytes; ``merged`` sees everything else,
+    with the samples as one merged message whose ``value`` list is every sample's values in
+    file order; ``ids`` is a packed list of location ids (to decode stacks in C); ``raw`` sees
+    each sample as bytes, for the few decoded by hand."""
     from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
     from google.protobuf.internal import api_implementation
 
@@ -538,7 +539,8 @@ def _upb_build() -> dict:
     proto("samples",
           ("Sample", [("location_id", 1, BYTES, OPT, None), ("label", 3, BYTES, OPT, None)]),
           ("Profile", [("sample", 2, MSG, REP, "Sample")]),
-          ("Ids", [("id", 1, U64, REP, None)]))
+          ("Ids", [("id", 1, U64, REP, None)]),
+          ("Raw", [("sample", 2, BYTES, REP, None)]))
     # string_table as bytes: a profile with bad UTF-8 is still read (decoded with replacement).
     proto("merged",
           ("ValueType", [("type", 1, I64, OPT, None), ("unit", 2, I64, OPT, None)]),
@@ -568,7 +570,8 @@ def _upb_build() -> dict:
     get = message_factory.GetMessageClass
     return {"samples": get(pool.FindMessageTypeByName("goalloc.samples.Profile")),
             "merged": get(pool.FindMessageTypeByName("goalloc.merged.Profile")),
-            "ids": get(pool.FindMessageTypeByName("goalloc.samples.Ids"))}
+            "ids": get(pool.FindMessageTypeByName("goalloc.samples.Ids")),
+            "raw": get(pool.FindMessageTypeByName("goalloc.samples.Raw"))}
 
 
 def _upb_parse(which: str, data: bytes):
@@ -599,15 +602,18 @@ def _decode_upb(box: list) -> Profile:
     # Samples upb could not hand over as they are: an empty location_id (Go writes lists of
     # one or two ids unpacked, which upb keeps as unknown fields), or more than one label
     # (the singular field keeps the last: then the labels in the file outnumber the samples
-    # with one).
+    # with one). They are decoded by hand from their bytes.
     if labels_in_file == len(samples) - fold.label_set.count(0):
         by_hand = fold.positions(b"")
     else:
         by_hand = range(len(samples))
-    for i in by_hand:
-        ids, _values, labels = _sample_fields(samples[i].SerializeToString())
-        fold.replace(i, ids, labels)
     del pb, samples
+    if by_hand:
+        raw_samples = _upb_parse("raw", buf).sample
+        for i in by_hand:
+            ids, _values, labels = _sample_fields(raw_samples[i])
+            fold.replace(i, ids, labels)
+        del raw_samples
     box.clear()
     del buf
     return fold.finish(meta, upb=True)
