@@ -156,6 +156,7 @@ def test_hand_decoder_and_upb_agree(profiles):
         assert a.locations == b.locations and a.functions == b.functions
         assert (a.period, a.sample_types, a.default_sample_type, a.sample_count) == \
             (b.period, b.sample_types, b.default_sample_type, b.sample_count)
+        assert a.stack_count == b.stack_count == len({st.location_ids for st in a.stacks})
         # Uncompressed profile.proto reads the same.
         c = parse_profile(gzip.decompress(path.read_bytes()), decoder="python")
         assert key(c) == key(a)

@@ -29,7 +29,7 @@ from goalloc.profiles.model import Profile
 
 _INSTRUCTION = re.compile(r"^\s+(\S+):(\d+)\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(.*?)\s*$")
 _CALL = re.compile(r"^(?:CALL|BL|JAL)\s+([^\s(]+)\(SB\)")
-_MAX_SELECTED = 400  # functions named to objdump -s; beyond that the whole binary is read
+_BATCH = 300  # functions named in one objdump -s pattern
 
 
 def attach_call_targets(prof: Profile, binary: str | os.PathLike | None = None) -> None:
@@ -49,15 +49,17 @@ def attach_call_targets(prof: Profile, binary: str | os.PathLike | None = None) 
 
 
 def _leaf_locations(prof: Profile) -> dict:
-    """The innermost location of each stack, when its innermost frame is not runtime code
-    (a runtime frame in the profile names the entry point already)."""
+    """The innermost location of each stack whose innermost frame is the program's own code:
+    a runtime frame in the profile names the entry point already, and a standard-library
+    frame is classified by the library function (goalloc.profiles.attribution)."""
+    goroots = prof.goroot_prefixes()
     out = {}
     for lid in set(prof.stack_ids.leaves()) - {0}:
         loc = prof.locations[lid]
         if not loc.lines or loc.is_folded:
             continue
         fn = prof.functions[loc.lines[0].function_id]
-        if fn.name and not fn.name.startswith(("runtime.", "internal/runtime/")):
+        if fn.name and not (goroots and fn.filename.replace("\\", "/").startswith(goroots)):
             out[lid] = loc
     return out
 
@@ -186,27 +188,29 @@ def _disassemble(path: str, functions: list[str]) -> list[tuple] | None:
     functions, by address; None when go tool objdump cannot read the file."""
     from goalloc.collect.toolchain import find_toolchain
 
-    args = ["tool", "objdump"]
-    if len(functions) <= _MAX_SELECTED:
-        # A generic function is named pkg.F[...] in profiles, with its shape in the binary.
-        args += ["-s", "^(?:" + "|".join(re.escape(f).replace(r"\[\.\.\.\]", r"\[.*\]")
-                                          for f in functions) + ")$"]
     try:
-        # Go 1.24+ compiles objdump on its first use (and after the build cache dropped it):
-        # the timeout leaves room for that build.
-        proc = find_toolchain().run(args + [path], timeout=900)
-    except (GoallocError, OSError, subprocess.TimeoutExpired):
+        toolchain = find_toolchain()
+    except GoallocError:
         return None  # no toolchain: the kinds come from the source, as without a binary
-    if proc.returncode != 0:
-        return None
     out = []
-    for line in proc.stdout.splitlines():
-        m = _INSTRUCTION.match(line)
-        if not m:
-            continue
-        start = int(m.group(3), 16)
-        call = _CALL.match(m.group(5))
-        out.append((start, start + len(m.group(4)) // 2, m.group(1), int(m.group(2)),
-                    call.group(1) if call else None))
+    for at in range(0, len(functions), _BATCH):
+        # A generic function is named pkg.F[...] in profiles, with its shape in the binary.
+        pattern = "^(?:" + "|".join(re.escape(f).replace(r"\[\.\.\.\]", r"\[.*\]")
+                                    for f in functions[at:at + _BATCH]) + ")$"
+        try:
+            # Go 1.24+ compiles objdump on its first use (and after the build cache dropped
+            # it): the timeout leaves room for that build.
+            proc = toolchain.run(["tool", "objdump", "-s", pattern, path], timeout=900)
+        except (GoallocError, OSError, subprocess.TimeoutExpired):
+            return None
+        if proc.returncode != 0:
+            return None
+        for line in proc.stdout.splitlines():
+            m = _INSTRUCTION.match(line)
+            if m:
+                start = int(m.group(3), 16)
+                call = _CALL.match(m.group(5))
+                out.append((start, start + len(m.group(4)) // 2, m.group(1), int(m.group(2)),
+                            call.group(1) if call else None))
     out.sort()
     return out

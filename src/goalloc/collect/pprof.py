@@ -15,9 +15,11 @@ message types built at run time from ``descriptor_pb2`` (no protoc). One declare
 other declares ``Profile.sample`` as a *singular* message, so that upb merges all samples into
 one and their ``value`` lists come out concatenated in one C array, with the rest of the
 profile (strings, locations, functions) beside them. Go writes lists of two or fewer ids
-unpacked and those, like a sample with several labels, are decoded by hand.
+unpacked and those, like a sample with several labels, are decoded by hand. The distinct
+location-id lists are decoded by upb too, all in one message.
 
-``python``: a hand-written decoder over the bytes, used when protobuf cannot be imported.
+``python``: a hand-written decoder over the bytes, used when protobuf cannot be imported or
+does not work; it splits the samples itself and decodes their values in chunks.
 
 ``bench/profile_read.py`` measures both; see docs/profile.md.
 """
@@ -684,6 +686,10 @@ def _build(meta: _Meta, fold: _SampleFold, upb: bool) -> Profile:
     if 0 in locations:
         raise _Corrupt("a location has id 0")
     keys = fold.stacks.keys
+    # upb hands over b"" for the samples it then leaves to be decoded by hand: once they all
+    # are, no sample is left on that stack.
+    empty = fold.stacks.get(b"")
+    unused = int(empty is not None and empty not in fold.stack)
     fold.stacks.clear()
     fold.stacks.keys = []
     stack_ids = _decode_stacks(keys, locations, upb)
@@ -706,6 +712,7 @@ def _build(meta: _Meta, fold: _SampleFold, upb: bool) -> Profile:
         keep_frames=s(meta.keep_frames),
         comments=[s(c) for c in meta.comments],
         doc_url=s(meta.doc_url),
+        unused_stacks=unused,
     )
 
 

@@ -127,14 +127,7 @@ def package_of(name: str) -> str:
 
 def goroot_prefixes(prof: Profile) -> tuple[str, ...]:
     """The GOROOT/src/ directories the profile's runtime functions were compiled from."""
-    out = set()
-    for fn in prof.functions.values():
-        if fn.name.startswith("runtime.") and "/runtime/" in fn.filename:
-            f = fn.filename.replace("\\", "/")
-            prefix = f[:f.rfind("/runtime/") + 1]
-            if prefix.startswith("/") or prefix[1:3] == ":/":
-                out.add(prefix)
-    return tuple(sorted(out))
+    return prof.goroot_prefixes()
 
 
 def _is_std(name: str, filename: str, goroots: tuple[str, ...] = ()) -> bool:

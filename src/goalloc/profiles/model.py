@@ -227,6 +227,7 @@ class Profile:
     # names the runtime entry point that allocated (goalloc.collect.objdump).
     call_targets: dict[int, str] = field(default_factory=dict)
     binary: str | None = None  # the binary the call targets were read from
+    unused_stacks: int = 0  # entries of stack_ids that no sample refers to
     _frames: dict | None = field(default=None, repr=False, compare=False)
     _stacks: list | None = field(default=None, repr=False, compare=False)
 
@@ -234,6 +235,11 @@ class Profile:
     def sample_count(self) -> int:
         """Samples in the file."""
         return len(self.samples)
+
+    @property
+    def stack_count(self) -> int:
+        """Distinct stacks (location-id lists) the samples have."""
+        return len(self.stack_ids) - self.unused_stacks
 
     def stack_sums(self, index: int) -> list[int]:
         """The value of sample type ``index`` summed per distinct stack (per ``stack_ids``)."""
@@ -258,6 +264,17 @@ class Profile:
                                   ls.num_labels)
                             for g, (ids, ls) in enumerate(index)]
         return self._stacks
+
+    def goroot_prefixes(self) -> tuple[str, ...]:
+        """The GOROOT/src/ directories the profile's runtime functions were compiled from."""
+        out = set()
+        for fn in self.functions.values():
+            if fn.name.startswith("runtime.") and "/runtime/" in fn.filename:
+                f = fn.filename.replace("\\", "/")
+                prefix = f[:f.rfind("/runtime/") + 1]
+                if prefix.startswith("/") or prefix[1:3] == ":/":
+                    out.add(prefix)
+        return tuple(sorted(out))
 
     def kind(self) -> str | None:
         """What profile this is: "heap" (heap and allocs profiles have the same sample

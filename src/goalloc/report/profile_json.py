@@ -70,7 +70,7 @@ def render(attr, *, path: str, base: str | None = None, go_version: str | None =
         "duration_nanos": prof.duration_nanos,
         "comments": list(prof.comments),
         "samples": prof.sample_count,
-        "stacks": len(prof.stack_ids),
+        "stacks": prof.stack_count,
         "totals": dict(attr.totals),
         "functions": [{"name": r.name, "flat": r.flat, "cum": r.cum} for r in attr.functions],
         "sites": [site_json(s, index_name) for s in sites],
