@@ -352,18 +352,23 @@ def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, in
     cum = [0] * len(names.keys)
     on_path = [0] * len(names.keys)  # 1 while a frame of the current path has the function
     # The current path, by depth: the running sum when its frame was entered, and the
-    # functions the frame brought to the path (none for a function already on it: recursion).
+    # function the frame brought to the path: its number, -1 for none (the function is on the
+    # path already: recursion), -2 for several (inlined frames), listed in ``several``.
     entered: list[int] = []
-    brought: list[tuple] = []
+    brought: list[int] = []
+    several: dict[int, tuple] = {}
     running = depth = 0
-    none = ()
     rev, order, shared, starts, stops = _tree_walk(prof.stack_ids, stack_values)
     for i, common, start, stop in zip(order, shared, starts, stops):
         if common < depth:  # leave the frames this stack does not share
             for d in range(common, depth):
-                if brought[d]:
+                k = brought[d]
+                if k >= 0:
+                    cum[k] += running - entered[d]
+                    on_path[k] = 0
+                elif k == -2:
                     sub = running - entered[d]
-                    for k in brought[d]:
+                    for k in several.pop(d):
                         cum[k] += sub
                         on_path[k] = 0
             del entered[common:], brought[common:]
@@ -371,22 +376,24 @@ def _flat_cum(prof: Profile, stack_values) -> tuple[dict[str, int], dict[str, in
             k = single[lid]
             if k >= 0:
                 if on_path[k]:
-                    brought.append(none)  # recursion: the function is on the path already
+                    brought.append(-1)
                 else:
                     on_path[k] = 1
-                    brought.append(names_of[lid])
+                    brought.append(k)
             else:
                 nm = tuple(k for k in names_of[lid] if not on_path[k])
                 for k in nm:
                     on_path[k] = 1
-                brought.append(nm)
+                several[len(brought)] = nm
+                brought.append(-2)
         entered.extend([running] * (stop - start - common))
         depth = stop - start
         v = stack_values[i]
         running += v
         flat[leaf_of[rev[stop - 1]]] += v
     for d in range(depth):
-        for k in brought[d]:
+        k = brought[d]
+        for k in ((k,) if k >= 0 else several.get(d, ())):
             cum[k] += running - entered[d]
     return ({n: f for n, f in zip(names.keys, flat) if f},
             {n: c for n, c in zip(names.keys, cum) if c})
