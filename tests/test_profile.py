@@ -181,6 +181,24 @@ def test_python_decoder_chunks(profiles, monkeypatch):
         parse_profile(raw[: len(raw) // 3], decoder="upb")
 
 
+def test_sparse_site_groups_sum_the_same(profiles, monkeypatch):
+    """Samples are summed per (site, object size) in dense columns, or in numbered groups
+    when sites times sizes would be much more than the samples: both give the same sites."""
+    from goalloc.profiles import attribution
+
+    def sites(prof):
+        return sorted((s.function, s.line, s.kind, s.samples, tuple(s.values.items()),
+                       tuple(sorted((k, tuple(v)) for k, v in s.sizes.items())))
+                      for s in attribute(prof, "alloc_space").sites)
+
+    for name in ("allocs", "heap"):
+        prof = read_profile(profiles[name])
+        dense = sites(prof)
+        monkeypatch.setattr(attribution, "_sparse", lambda groups, samples: True)
+        assert sites(prof) == dense and dense
+        monkeypatch.undo()
+
+
 def test_profile_metadata_and_merging(profiles):
     prof = read_profile(profiles["allocs"])
     assert [st.type for st in prof.sample_types] == list(INDEXES)

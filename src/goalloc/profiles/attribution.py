@@ -18,7 +18,7 @@ import os
 import re
 from array import array
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 
 from goalloc.profiles.model import DenseIndex, Profile, group_sums
 
@@ -640,7 +640,7 @@ def _sites_pass(prof: Profile, resolver: SourceResolver) -> tuple[list[ProfileSi
     del base
     groups = (nowhere + 1) * sets
     numbered = None
-    if groups > 4 * len(keys) + 1024:  # sparse: number the groups that occur
+    if _sparse(groups, len(keys)):  # number the groups that occur
         numbered = DenseIndex()
         keys = array("l", map(numbered.__getitem__, keys))
         groups = len(numbered.keys)
@@ -650,30 +650,50 @@ def _sites_pass(prof: Profile, resolver: SourceResolver) -> tuple[list[ProfileSi
     for i in samples.zero_rows():
         count[keys[i]] -= 1
     del keys
-    if numbered is None:
-        members = (range(slot * sets, (slot + 1) * sets) for slot in range(nowhere))
-    else:
-        by_site: list[list[int]] = [[] for _ in range(nowhere + 1)]
+    per_site = _site_sums(cols, sets, nowhere + 1, numbered)
+    if numbered is not None:
+        groups_of: list[list[int]] = [[] for _ in range(nowhere + 1)]
         for g, key in enumerate(numbered.keys):
-            by_site[key // sets].append(g)
-        members = iter(by_site)
+            groups_of[key // sets].append(g)
     sizes = _SizeColumns(types, cols, prof.label_sets)
     out = []
-    for ps, mine in zip(sites, members):
+    for slot, ps in enumerate(sites):
+        ps.samples = per_site[n][slot]
+        if not ps.samples:
+            continue
+        ps.values = {t: per_site[k][slot] for k, t in enumerate(types)}
         if numbered is None:
-            ps.samples = sum(count[mine.start:mine.stop])
-            vals = [sum(col[mine.start:mine.stop]) for col in cols[:n]]
-            labelled = zip(compress(mine, count[mine.start:mine.stop]),
-                           compress(range(sets), count[mine.start:mine.stop]))
+            first = slot * sets
+            used = count[first:first + sets]
+            sizes.add(ps, zip(compress(range(first, first + sets), used),
+                              compress(range(sets), used)))
         else:
-            ps.samples = sum(count[g] for g in mine)
-            vals = [sum(col[g] for g in mine) for col in cols[:n]]
-            labelled = ((g, numbered.keys[g] % sets) for g in mine if count[g])
-        if ps.samples:
-            ps.values = dict(zip(types, vals))
-            sizes.add(ps, labelled)
-            out.append(ps)
+            sizes.add(ps, ((g, numbered.keys[g] % sets) for g in groups_of[slot] if count[g]))
+        out.append(ps)
     return out, totals
+
+
+def _sparse(groups: int, samples: int) -> bool:
+    """True when sites * label sets is much more than the samples: columns that long would
+    be mostly zeros."""
+    return groups > 4 * samples + 1024
+
+
+def _site_sums(cols: list, sets: int, slots: int, numbered) -> list[list[int]]:
+    """Each column summed per site. Dense groups (site * sets + label set) are one run per
+    site: differences of running sums, in C."""
+    if numbered is None:
+        out = []
+        for col in cols:
+            running = list(accumulate(col, initial=0))
+            out.append(list(map(operator.sub, running[sets::sets], running[0::sets])))
+        return out
+    out = [[0] * slots for _ in cols]
+    for g, key in enumerate(numbered.keys):
+        slot = key // sets
+        for col, acc in zip(cols, out):
+            acc[slot] += col[g]
+    return out
 
 
 class _SizeColumns:
