@@ -496,8 +496,8 @@ _UPB_CLASSES: dict | None = None
 
 
 def _upb_class(which: str):
-    """The message class ``which`` ("samples", "merged", "ids" or "raw"), or None when protobuf is missing
-    or does not work (the python backend then reads the file)."""
+    """The message class ``which`` ("samples", "merged", "ids" or "raw"), or None when
+    protobuf is missing or does not work (the python backend then reads the file)."""
     global _UPB_CLASSES
     if _UPB_CLASSES is None:
         try:

@@ -87,15 +87,6 @@ class StackTable:
         self.ids = ids  # every stack's ids, one stack after the other
         self.offsets = offsets  # stack i is ids[offsets[i]:offsets[i + 1]]
 
-    @classmethod
-    def of(cls, stacks) -> "StackTable":
-        ids = array("Q")
-        offsets = array("q", [0])
-        for st in stacks:
-            ids.extend(st)
-            offsets.append(len(ids))
-        return cls(ids, offsets)
-
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
@@ -135,8 +126,8 @@ class Samples:
         """The positions of the samples whose values are all 0."""
         if any(0 not in self.column(k) for k in range(self.width)):
             return []  # some sample type is never 0 (alloc_objects in Go's heap profiles)
-        it = iter(self.values)
-        return list(compress(range(len(self)), map(operator.not_, map(any, zip(*[it] * self.width)))))
+        rows = zip(*[iter(self.values)] * self.width)
+        return list(compress(range(len(self)), map(operator.not_, map(any, rows))))
 
 
 class DenseIndex(dict):
