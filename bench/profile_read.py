@@ -12,7 +12,12 @@ each in its own process, and prints wall seconds and peak RSS (wait4's ru_maxrss
 goalloc run also checks that its function table equals pprof's.
 
 usage: python bench/profile_read.py [--samples 2300000] [--stacks 600000] [--out FILE]
-       [--keep] [--skip-pprof] [--decoders upb,python]
+       [--keep] [--reuse] [--skip-pprof] [--pprof-top FILE] [--decoders upb,python]
+       [--repeat N]
+
+Synthesizing takes about half a minute and pprof about two: `--out F --reuse` keeps and reuses
+the profile, `--pprof-top T` saves pprof's output to T and reuses it. On a shared machine CPU
+seconds are steadier than wall seconds; `--repeat 3` reports the run with the least CPU.
 """
 
 from __future__ import annotations
@@ -28,19 +33,8 @@ import sys
 import tempfile
 import time
 
-
-def varint(n: int) -> bytes:
-    if n < 0:
-        n += 1 << 64
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
+from goalloc.collect.pprof import encode_varint as varint  # noqa: E402
 
 
 def field(fn: int, payload: bytes) -> bytes:
@@ -176,7 +170,10 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the profile")
     ap.add_argument("--reuse", action="store_true", help="use --out as it is if it exists")
     ap.add_argument("--skip-pprof", action="store_true")
+    ap.add_argument("--pprof-top", metavar="FILE",
+                    help="pprof -top output: read it if it exists, else run pprof and save it")
     ap.add_argument("--decoders", default="upb,python")
+    ap.add_argument("--repeat", type=int, default=1, help="goalloc runs per decoder (least CPU)")
     args = ap.parse_args()
 
     path = args.out or os.path.join(tempfile.mkdtemp(prefix="goalloc-bench-"), "allocs.pb.gz")
@@ -190,21 +187,28 @@ def main() -> int:
         print(f"reusing {path} ({os.path.getsize(path) / 1e6:.1f} MB gz)")
 
     pprof_rows = None
-    if not args.skip_pprof:
-        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+    if args.pprof_top and os.path.exists(args.pprof_top):
+        with open(args.pprof_top) as fh:
+            pprof_rows = parse_top(fh.read())
+        print(f"go tool pprof -top: read from {args.pprof_top}")
+    elif not args.skip_pprof:
         from goalloc.collect.toolchain import find_toolchain
         go = find_toolchain().go
         wall, rss, text, code, cpu = measure([go, "tool", "pprof", "-top", "-nodefraction=0",
                                          "-sample_index=alloc_space", "-unit=B", path])
         pprof_rows = parse_top(text) if code == 0 else None
+        if code == 0 and args.pprof_top:
+            with open(args.pprof_top, "w") as fh:
+                fh.write(text)
         print(f"go tool pprof -top:            {wall:7.1f} s wall {cpu:7.1f} s CPU "
               f"{rss:8.0f} MB peak RSS"
               + ("" if code == 0 else f"  (exit {code})"), flush=True)
     for decoder in args.decoders.split(","):
         jpath = path + f".{decoder}.json"
-        wall, rss, _text, code, cpu = measure([sys.executable, "-m", "goalloc", "profile", path,
-                                          "--format", "json", "--sample-index", "alloc_space",
-                                          "--decoder", decoder, "-o", jpath])
+        runs = [measure([sys.executable, "-m", "goalloc", "profile", path, "--format", "json",
+                         "--sample-index", "alloc_space", "--decoder", decoder, "-o", jpath])
+                for _ in range(max(1, args.repeat))]
+        wall, rss, _text, code, cpu = min(runs, key=lambda r: (r[3] != 0, r[4]))
         same = ""
         if code == 0 and pprof_rows is not None:
             with open(jpath) as fh:

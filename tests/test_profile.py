@@ -16,22 +16,33 @@ from pathlib import Path
 import pytest
 
 from goalloc.cli import main
-from goalloc.profiles import attribute, link_sites, parse_profile, read_profile
+from goalloc.collect.pprof import parse_profile, read_profile
+from goalloc.profiles import attribute, link_sites
 from goalloc.collect.toolchain import find_toolchain
 
 DATA = Path(__file__).parent / "testdata" / "profiles"
 INDEXES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
 
 
-def _go(args, cwd, env=None):
+def _go(args, cwd, env=None, timeout=300):
     tc = find_toolchain()
-    proc = tc.run(args, cwd=cwd, env=env, timeout=300)
+    proc = tc.run(args, cwd=cwd, env=env, timeout=timeout)
     assert proc.returncode == 0, f"go {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
 
 @pytest.fixture(scope="session")
-def profiles(tmp_path_factory):
+def go_tools():
+    """Build pprof and objdump before anything is timed. Go 1.24+ ships them as source and
+    `go tool X` compiles X on first use (and again once the build cache has dropped it):
+    minutes on a loaded machine with a cold cache, which once ran the first pprof call of
+    the session past its timeout. `go tool -n X` builds X and prints its path."""
+    return {tool: _go(["tool", "-n", tool], cwd=None, timeout=3600).strip()
+            for tool in ("pprof", "objdump")}
+
+
+@pytest.fixture(scope="session")
+def profiles(tmp_path_factory, go_tools):
     """name -> path of real profiles: allocs at -memprofilerate=1 (two lengths, for --base),
     a sampled allocs profile at the default rate, and a heap profile from runtime/pprof."""
     out = tmp_path_factory.mktemp("profiles")
@@ -48,22 +59,34 @@ def profiles(tmp_path_factory):
     return {name: out / f"{name}.out" for name in ("allocs", "allocs_small", "deep", "heap")}
 
 
+@pytest.fixture(scope="session")
+def other_profiles(tmp_path_factory):
+    """kind -> path of a profile of each other kind runtime/pprof writes, from the real
+    runtime (tests/testdata/profiles/kinds)."""
+    out = tmp_path_factory.mktemp("kinds")
+    _go(["run", ".", str(out)], DATA / "kinds")
+    return {kind: out / f"{kind}.pb.gz"
+            for kind in ("cpu", "goroutine", "block", "mutex", "threadcreate")}
+
+
 _PCT = r"-?[\d.]+(?:e[-+]?\d+)?%"
 _ROW = re.compile(rf"^\s*(-?\d+)[A-Za-z]*\s+{_PCT}\s+{_PCT}\s+(-?\d+)[A-Za-z]*\s+{_PCT}\s+"
                   r"(.+?)(?: \((?:partial-)?inline\))?$")
 _TOTAL = re.compile(r"accounting for (-?\d+)[A-Za-z]*, .* of (-?\d+)[A-Za-z]* total")
 
 
-def pprof_top(path, index, base=None):
+def pprof_top(tools, path, index, base=None):
     """{function: (flat, cum)} and a total, as `go tool pprof -top` prints them in raw units.
 
     The total is pprof's "of N total" (every sample, also those without a stack); with -base,
     where pprof's total is a sum of absolute values, it is "accounting for N" (the signed sum
     over the nodes)."""
-    args = ["tool", "pprof", "-top", "-nodefraction=0", f"-sample_index={index}", "-unit=B"]
+    args = [tools["pprof"], "-top", "-nodefraction=0", f"-sample_index={index}", "-unit=B"]
     if base:
         args += ["-base", str(base)]
-    text = _go(args + [str(path)], cwd=None)
+    proc = subprocess.run(args + [str(path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"{' '.join(args)} failed:\n{proc.stderr}"
+    text = proc.stdout
     rows, total, started = {}, None, False
     for line in text.splitlines():
         m = _TOTAL.search(line)
@@ -92,12 +115,12 @@ def run_json(argv, capsys):
 
 
 @pytest.mark.parametrize("name", ["allocs", "deep", "heap"])
-def test_functions_equal_pprof_top_for_every_sample_index(profiles, name, capsys):
+def test_functions_equal_pprof_top_for_every_sample_index(profiles, go_tools, name, capsys):
     nrows = {}
     for index in INDEXES:
         doc = run_json(["profile", str(profiles[name]), "--sample-index", index], capsys)
         assert doc["sample_index"] == index
-        rows, total = pprof_top(profiles[name], index)
+        rows, total = pprof_top(go_tools, profiles[name], index)
         assert doc["totals"][index] == total
         assert _ours(doc) == rows, f"{name} {index}"
         nrows[index] = len(rows)
@@ -105,11 +128,11 @@ def test_functions_equal_pprof_top_for_every_sample_index(profiles, name, capsys
     assert doc["totals"]["alloc_space"] > 0 and nrows["alloc_space"] > 2
 
 
-def test_base_difference_equals_pprof_base(profiles, capsys):
+def test_base_difference_equals_pprof_base(profiles, go_tools, capsys):
     new, old = profiles["allocs"], profiles["allocs_small"]
     doc = run_json(["profile", str(new), "--base", str(old), "--sample-index", "alloc_space"],
                    capsys)
-    rows, total = pprof_top(new, "alloc_space", base=old)
+    rows, total = pprof_top(go_tools, new, "alloc_space", base=old)
     assert doc["base"] == str(old)
     assert doc["totals"]["alloc_space"] == total
     assert _ours(doc) == rows
@@ -134,19 +157,21 @@ def test_hand_decoder_and_upb_agree(profiles):
         assert a.locations == b.locations and a.functions == b.functions
         assert (a.period, a.sample_types, a.default_sample_type, a.sample_count) == \
             (b.period, b.sample_types, b.default_sample_type, b.sample_count)
+        assert a.stack_count == b.stack_count == len({st.location_ids for st in a.stacks})
         # Uncompressed profile.proto reads the same.
         c = parse_profile(gzip.decompress(path.read_bytes()), decoder="python")
         assert key(c) == key(a)
 
 
-def test_upb_sample_chunks(profiles, monkeypatch):
-    """upb parses the samples in chunks; chunk edges must not lose or split a sample."""
+def test_python_decoder_chunks(profiles, monkeypatch):
+    """The python decoder decodes the values of the samples in chunks; chunk edges must not
+    lose or split a sample."""
     from goalloc.collect import pprof as decode
 
     path = profiles["allocs"]
     whole = read_profile(path, decoder="upb")
     monkeypatch.setattr(decode, "_CHUNK", 7)
-    chunked = read_profile(path, decoder="upb")
+    chunked = read_profile(path, decoder="python")
     key = lambda p: sorted((s.location_ids, tuple(s.values), s.count, s.num_labels)
                            for s in p.stacks)
     assert chunked.sample_count == whole.sample_count > 7 * 3
@@ -155,6 +180,24 @@ def test_upb_sample_chunks(profiles, monkeypatch):
     raw = gzip.decompress(path.read_bytes())
     with pytest.raises(Exception, match="not a valid pprof profile"):
         parse_profile(raw[: len(raw) // 3], decoder="upb")
+
+
+def test_sparse_site_groups_sum_the_same(profiles, monkeypatch):
+    """Samples are summed per (site, object size) in dense columns, or in numbered groups
+    when sites times sizes would be much more than the samples: both give the same sites."""
+    from goalloc.profiles import attribution
+
+    def sites(prof):
+        return sorted((s.function, s.line, s.kind, s.samples, tuple(s.values.items()),
+                       tuple(sorted((k, tuple(v)) for k, v in s.sizes.items())))
+                      for s in attribute(prof, "alloc_space").sites)
+
+    for name in ("allocs", "heap"):
+        prof = read_profile(profiles[name])
+        dense = sites(prof)
+        monkeypatch.setattr(attribution, "_sparse", lambda groups, samples: True)
+        assert sites(prof) == dense and dense
+        monkeypatch.undo()
 
 
 def test_profile_metadata_and_merging(profiles):
@@ -264,7 +307,10 @@ def _compiler_sites(pkgdir):
 
 def test_link_sites_to_compiler_escape_sites(profiles):
     src = DATA / "allocs"
-    result = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    # Without the test binary (binary=False) the boxing in Box is known only from its escape
+    # site; with it, from the runtime function its call reaches (runtime.convT64).
+    result = attribute(read_profile(profiles["allocs"], binary=False), "alloc_space",
+                       source_root=str(src))
     esc = _compiler_sites(src)
     links = link_sites(result.sites, esc)
     by = {(s.function.rsplit(".", 1)[-1], s.source): s for s in result.sites if s.user}
@@ -279,6 +325,9 @@ def test_link_sites_to_compiler_escape_sites(profiles):
     assert pt.escape.expr.startswith("&point")
     # Sites without a compiler diagnostic on their line stay unlinked.
     assert all(s.escape is None for s in result.sites if not s.user)
+    with_binary = attribute(read_profile(profiles["allocs"]), "alloc_space", source_root=str(src))
+    box = next(s for s in with_binary.sites if s.function.endswith("allocs.Box"))
+    assert (box.kind, box.kind_from, box.entry) == ("interface-box", "binary", "runtime.convT64")
 
 
 def _write(tmp_path, name, data):
@@ -338,11 +387,33 @@ def test_json_contract_documented(profiles, capsys):
 
 
 def test_import_is_light():
-    code = ("import sys, goalloc.profiles, goalloc.commands.profile; "
-            "assert 'google.protobuf' not in sys.modules; "
-            "from goalloc.profiles import read_profile; "
-            "assert 'google.protobuf' not in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    """protobuf is a dependency, imported only when a profile is decoded."""
+    code = ("import sys, goalloc, goalloc.profiles, goalloc.commands.profile\n"
+            "from goalloc.cli import main\n"
+            "from goalloc.collect.pprof import read_profile\n"
+            "for argv in (['--help'], ['profile', '--help']):\n"
+            "    try:\n"
+            "        main(argv)\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "assert 'google.protobuf' not in sys.modules, 'protobuf imported'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("break_protobuf", [
+    "sys.modules['google.protobuf'] = None",  # not installed
+    "import google.protobuf.descriptor_pool as p; p.DescriptorPool = None",  # broken
+])
+def test_python_decoder_when_protobuf_is_missing_or_broken(profiles, break_protobuf):
+    code = (f"import sys\n{break_protobuf}\n"
+            "from goalloc.collect.pprof import read_profile\n"
+            f"prof = read_profile({str(profiles['heap'])!r}, binary=False)\n"
+            "assert prof.decoder == 'python' and prof.sample_count > 0, prof.decoder\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_output_file(profiles, tmp_path, capsys):
@@ -475,7 +546,7 @@ def _edge_profile() -> bytes:
             body += _pb(4, _pb(1, value=fid) + _pb(2, value=line))
         out += _pb(4, body)
 
-    def sample(locs, vals, packed=True, label=None):
+    def sample(locs, vals, packed=True, label=None, size=None):
         body = b""
         if packed:
             body += _pb(1, b"".join(_pb_varint(x) for x in locs))
@@ -485,6 +556,8 @@ def _edge_profile() -> bytes:
             body += b"".join(_pb(2, value=x) for x in vals)
         if label:
             body += _pb(3, _pb(1, value=14) + _pb(2, value=15))
+        if size:
+            body += _pb(3, _pb(1, value=4) + _pb(3, value=size))  # bytes: size
         return _pb(2, body)
 
     out += sample([1, 2, 2, 3, 4], [3, 300, 1, 100])  # recursion: rec twice in one stack
@@ -494,23 +567,26 @@ def _edge_profile() -> bytes:
     out += sample([3, 4], [0, 0, 0, 0])
     out += sample([], [7, 700, 0, 0])
     out += sample([2, 3, 4], [5, 500, 2, 200], label=True)
+    out += sample([2, 3, 4], [6, 600, 0, 0], label=True, size=64)  # two labels
     out += _pb(11, _pb(1, value=16) + _pb(2, value=4)) + _pb(12, value=1)
     for s_ in strings:
         out += _pb(6, s_.encode())
     return out
 
 
-def test_edge_shapes_equal_pprof(tmp_path, capsys):
+def test_edge_shapes_equal_pprof(tmp_path, go_tools, capsys):
     path = tmp_path / "edge.pb.gz"
     path.write_bytes(gzip.compress(_edge_profile()))
     for decoder in ("upb", "python"):
         prof = read_profile(path, decoder=decoder)
-        assert prof.sample_count == 7
+        assert prof.sample_count == 8
         assert any(st.labels == (("kind", "hot"),) for st in prof.stacks)
+        assert any(st.labels == (("kind", "hot"),) and st.num_labels == (("bytes", 64, ""),)
+                   for st in prof.stacks)
         for index in INDEXES:
             doc = run_json(["profile", str(path), "--sample-index", index, "--decoder", decoder],
                            capsys)
-            rows, total = pprof_top(path, index)
+            rows, total = pprof_top(go_tools, path, index)
             assert doc["totals"][index] == total
             assert _ours(doc) == rows, (decoder, index)
     assert rows  # inuse_space has rows too
@@ -538,3 +614,95 @@ def test_link_sites_with_goalloc_scan(profiles):
     count_make = next(s for s in by["CountMap"] if "make(map" in (s.source or ""))
     assert count_make.escape is not None and count_make.escape.verdict == "stack"
     assert count_make.values["alloc_objects"] > 0  # does not escape, yet allocates
+
+
+@pytest.mark.parametrize("kind,name,types", [
+    ("cpu", "CPU", "samples/count, cpu/nanoseconds"),
+    ("goroutine", "goroutine", "goroutine/count"),
+    ("block", "block", "contentions/count, delay/nanoseconds"),
+    ("mutex", "mutex", "contentions/count, delay/nanoseconds"),
+    ("threadcreate", "threadcreate", "threadcreate/count"),
+])
+def test_profiles_of_other_kinds_are_refused(other_profiles, profiles, kind, name, types,
+                                             capsys):
+    """Their samples are CPU time, goroutines, waits or threads, not allocations."""
+    path = other_profiles[kind]
+    for decoder in ("upb", "python"):
+        assert main(["profile", str(path), "--decoder", decoder]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"goalloc: error: {path} is a {name} profile ({types}); goalloc profile "
+                       "reads heap and allocs profiles\n")
+    # As the base of a heap profile too.
+    assert main(["profile", str(profiles["allocs"]), "--base", str(path)]) == 2
+    assert f"{path} is a {name} profile" in capsys.readouterr().err
+
+
+def test_two_constructs_on_one_line_are_measured_apart(profiles):
+    """`out = append(out, string(b))`: the conversion calls runtime.slicebytetostring, the
+    growth runtime.growslice. The profile hides both runtime frames; the test binary beside
+    it (go test -o) names the call at each sampled address, and each allocation is linked to
+    its own construct's escape site."""
+    from goalloc.app.scan import scan
+
+    src = DATA / "allocs"
+    prof = read_profile(profiles["allocs"])
+    assert prof.binary and prof.binary.endswith("allocs.test") and prof.call_targets
+    result = attribute(prof, "alloc_space", source_root=str(src))
+    link_sites(result.sites, scan(["."], directory=str(src), progress=False).sites)
+
+    def at(func):
+        return {s.kind: s for s in result.sites if s.function == "example.com/allocs." + func}
+
+    names = at("Names")
+    assert set(names) == {"string", "slice-growth"}
+    conv, grow = names["string"], names["slice-growth"]
+    assert conv.line == grow.line and "append(out, string(b))" in conv.source
+    assert (conv.entry, conv.kind_from, conv.escape.expr) == (
+        "runtime.slicebytetostring", "binary", "string(b)")
+    assert (grow.entry, grow.kind_from, grow.escape.expr) == ("runtime.growslice", "binary",
+                                                              "append")
+    # Five strings and four growths (capacity 1, 2, 4, 8) per run; 2000 runs, and a first run
+    # of b.N = 1 that the profile may or may not hold.
+    assert conv.values["alloc_objects"] in (5 * 2000, 5 * 2001)
+    assert grow.values["alloc_objects"] in (4 * 2000, 4 * 2001)
+    # Room for every key: the same line allocates only the strings.
+    keys = at("Keys")
+    assert set(keys) == {"string", "slice-make"}
+    assert keys["string"].escape.expr == "string(b)"
+    assert keys["slice-make"].escape.expr.startswith("make([]string")
+    # Without the binary the line has one construct for the source text: its first.
+    blind = attribute(read_profile(profiles["allocs"], binary=False), "alloc_space",
+                      source_root=str(src))
+    assert {s.kind for s in blind.sites if s.function.endswith(".Names")} == {"slice-growth"}
+
+
+def test_shipped_example_string_conversion(tmp_path, capsys):
+    """The example's DescribeFast: `lines = append(lines, string(buf))` into a slice made with
+    full capacity. Profiled as a user would (go test -memprofile in the package directory,
+    which leaves shop.test there), the line is one string site linked to string(buf)."""
+    import shutil
+
+    from goalloc.commands.scan import example_dir
+
+    mod = tmp_path / "example"
+    shutil.copytree(example_dir(), mod)
+    _go(["test", "-run", "^$", "-bench", "DescribeFast", "-benchtime", "50x",
+         "-memprofilerate", "1", "-memprofile", "mem.out"], mod / "shop")
+    assert (mod / "shop" / "shop.test").is_file()
+    doc = run_json(["profile", str(mod / "shop" / "mem.out"), "--source", str(mod)], capsys)
+    line73 = [s for s in doc["sites"] if s["file"] == "shop/order.go" and s["line"] == 73]
+    assert [(s["kind"], s["entry"], s["kind_from"]) for s in line73] == [
+        ("string", "runtime.slicebytetostring", "binary")]
+    assert line73[0]["escape"]["expr"] == "string(buf)"
+    assert doc["binary"] == str(mod / "shop" / "shop.test")
+
+
+def test_verify_example_string_conversion(capsys):
+    """goalloc verify reads the same line through the binary go test kept."""
+    code = main(["verify", "--example", "--bench", "DescribeFast", "--benchtime", "20x",
+                 "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    line73 = [m for m in json.loads(out)["measured"]
+              if m["file"] == "shop/order.go" and m["line"] == 73]
+    assert [(m["kind"], m["escape"]["expr"]) for m in line73] == [("string", "string(buf)")]

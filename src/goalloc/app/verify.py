@@ -115,7 +115,9 @@ def verify(options: VerifyOptions, progress=None, bench_log=None, warn=None) -> 
         for pkg, path in run.profiles.items():
             if not os.path.isfile(path):
                 continue
-            prof = read_profile(path)
+            # The test binary tells what each sampled call allocated (string(buf) from the
+            # append on the same line): goalloc.collect.objdump.
+            prof = read_profile(path, binary=run.binaries.get(pkg))
             seen_functions |= {_short(n) for n in _function_names(prof)}
             attr = attribute(prof, "alloc_space", source_root=result.module_root or result.directory)
             link_sites(attr.sites, [s for s in result.sites if s.package == pkg])

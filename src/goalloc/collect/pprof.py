@@ -1,18 +1,25 @@
 """Read a pprof ``profile.proto`` (gzip-compressed or not) into a :class:`Profile`.
 
-Two decoders share one design: the hot part of a large profile is the list of samples
-(millions of them), so a sample's packed ``location_id`` list is never decoded on reading; its
-raw bytes are the key of a dict that sums the values of every sample with the same stack and
-labels. Only the distinct stacks are decoded afterwards.
+One core, two backends. The hot part of a large profile is its list of samples (millions of
+them) and every sample is small: a packed list of location ids, one value per sample type and,
+in heap profiles, one label (the object size). A backend hands the core, for every sample, the
+raw bytes of its location-id list, the raw bytes of its labels and its values (an ``array``);
+the core (:class:`_SampleFold`, the one fold over the samples) maps each distinct location-id
+bytes and label bytes to an index with ``map`` over a dict, so that per sample only two machine
+integers and the values are kept, no Python object. Each distinct stack and label set is
+decoded once, at the end.
 
-``upb``: the ``protobuf`` package (upb backend) parses the file in C with message types built
-at run time from ``descriptor_pb2`` (no protoc), the samples 64k at a time (the top level is
-split in Python); ``Sample.location_id`` and ``Sample.label`` are declared as ``bytes`` so that
-upb hands over the packed bytes as they are. Go writes lists of
-two or fewer numbers unpacked: such a sample lands in upb's unknown fields and is decoded by
-hand.
+``upb`` (protobuf's C parser; ``protobuf`` is a dependency): two parses of the whole file, with
+message types built at run time from ``descriptor_pb2`` (no protoc). One declares each sample's
+``location_id`` and ``label`` as ``bytes``, so upb hands over the packed bytes as they are; the
+other declares ``Profile.sample`` as a *singular* message, so that upb merges all samples into
+one and their ``value`` lists come out concatenated in one C array, with the rest of the
+profile (strings, locations, functions) beside them. Go writes lists of two or fewer ids
+unpacked and those, like a sample with several labels, are decoded by hand. The distinct
+location-id lists are decoded by upb too, all in one message.
 
-``python``: a hand-written decoder over the bytes, used when protobuf is not installed.
+``python``: a hand-written decoder over the bytes, used when protobuf cannot be imported or
+does not work; it splits the samples itself and decodes their values in chunks.
 
 ``bench/profile_read.py`` measures both; see docs/profile.md.
 """
@@ -22,13 +29,17 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from array import array
+from itertools import accumulate
+from operator import attrgetter
 
 from goalloc.errors import InputError
-from goalloc.profiles.model import (Function, Line, Location, Mapping, Profile, Stack,
-                                    ValueType)
+from goalloc.profiles.model import (DenseIndex, Function, LabelSet, Line, Location, Mapping,
+                                    Profile, Samples, StackTable, ValueType)
 
 _NEG = 1 << 63
 _MOD = 1 << 64
+_CHUNK = 65536  # samples the python backend collects before decoding their values at once
 
 
 class _Corrupt(Exception):
@@ -37,43 +48,45 @@ class _Corrupt(Exception):
 
 # ---------------------------------------------------------------------------- entry points
 
-def read_profile(path: str | os.PathLike, decoder: str = "auto") -> Profile:
-    """Read a heap/allocs (or any) pprof profile from ``path``.
+def read_profile(path: str | os.PathLike, decoder: str = "auto",
+                 binary: str | os.PathLike | bool | None = None) -> Profile:
+    """Read a pprof profile from ``path``.
 
     ``decoder`` is ``"auto"`` (upb when protobuf is importable, else python), ``"upb"`` or
-    ``"python"``. Raises :class:`goalloc.errors.InputError` with a one-line message for a
-    missing, corrupt, truncated or non-profile file.
+    ``"python"``. ``binary`` is the program that wrote the profile (a ``go test -c`` binary),
+    None to look for it where ``go test`` leaves it (see :mod:`goalloc.collect.objdump`), or
+    False not to read any binary. Raises :class:`goalloc.errors.InputError` with a one-line
+    message for a missing, corrupt, truncated or non-profile file.
     """
     from goalloc.fsutil import read_bytes
 
     prof = parse_profile(read_bytes(path, "profile"), decoder=decoder, name=str(path))
     prof.path = str(path)
+    if binary is not False:
+        from goalloc.collect.objdump import attach_call_targets
+
+        attach_call_targets(prof, binary=binary or None)
     return prof
 
 
 def parse_profile(data: bytes, decoder: str = "auto", name: str = "profile") -> Profile:
     """Decode the bytes of a profile (gzip-compressed or raw ``profile.proto``)."""
-    raw = _uncompress(data, name)
-    del data  # with read_profile, the compressed bytes are freed here
     if decoder not in ("auto", "upb", "python"):
         raise ValueError(f"unknown decoder {decoder!r}")
-    if decoder in ("auto", "upb"):
-        try:
-            import google.protobuf  # noqa: F401
-        except ImportError:
-            if decoder == "upb":
-                raise InputError("the upb decoder needs protobuf: pip install "
-                                 '"goalloc[profile]"') from None
-            decoder = "python"
-        else:
+    raw = _uncompress(data, name)
+    del data  # with read_profile, the compressed bytes are freed here
+    if decoder != "python":
+        if _upb_class("samples") is not None:
             decoder = "upb"
-    try:
-        if decoder == "upb":
-            box = [raw]
-            del raw  # _decode_upb frees the bytes once upb has parsed them
-            prof = _decode_upb(box, name)
+        elif decoder == "upb":
+            raise InputError("the upb decoder needs a working protobuf package: "
+                             "pip install protobuf")
         else:
-            prof = _decode_python(raw)
+            decoder = "python"
+    box = [raw]
+    del raw  # the backends free the bytes as soon as they no longer need them
+    try:
+        prof = _decode_upb(box) if decoder == "upb" else _decode_python(box)
     except (_Corrupt, IndexError, ValueError, UnicodeDecodeError, KeyError, TypeError,
             OverflowError) as exc:
         detail = str(exc) if isinstance(exc, _Corrupt) else "truncated or malformed data"
@@ -143,8 +156,25 @@ def packed_varints(data) -> list[int]:
     return out
 
 
+def encode_varint(n: int) -> bytes:
+    """The varint encoding of ``n`` (a negative int64 as its 64-bit two's complement)."""
+    if n < 0:
+        n += _MOD
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
 def _signed(values: list[int]) -> list[int]:
-    return [v - _MOD if v >= _NEG else v for v in values]
+    if values and max(values) >= _NEG:
+        return [v - _MOD if v >= _NEG else v for v in values]
+    return values
 
 
 def _fields(buf, i: int, end: int):
@@ -189,10 +219,74 @@ def _ints(buf, wt, v) -> list[int]:
     raise _Corrupt("integer field with a wrong wire type")
 
 
+def _sample_fields(buf, s: int = 0, e: int | None = None) -> tuple[tuple, list[int], tuple]:
+    """A sample in any valid encoding (packed or not, fields in any order): its location ids,
+    its values and the bytes of each of its labels."""
+    locs: list[int] = []
+    vals: list[int] = []
+    labels = []
+    for fn, wt, v in _fields(buf, s, len(buf) if e is None else e):
+        if fn == 1:
+            locs.extend(_ints(buf, wt, v))
+        elif fn == 2:
+            vals.extend(_ints(buf, wt, v))
+        elif fn == 3 and wt == 2:
+            labels.append(bytes(buf[v[0]:v[1]]))
+    return tuple(locs), _signed(vals), tuple(labels)
+
+
+# ---------------------------------------------------------------------------- the fold
+
+class _SampleFold:
+    """The pass over the samples, the same for both backends.
+
+    A stack key is the packed location-id bytes of a sample, or a tuple of ids for a sample
+    decoded by hand. A label key is the bytes of the sample's one label message, or a tuple of
+    label messages (empty for none); ``b""`` also means none.
+    """
+
+    def __init__(self):
+        self.stacks = DenseIndex()
+        self.labels = DenseIndex()
+        self.labels[()]  # index 0: no labels
+        self.labels[b""] = 0
+        self.stack = array("l")
+        self.label_set = array("l")
+        self.values = array("q")
+
+    def add(self, stack_keys, label_keys, values) -> None:
+        """Append samples: their stack keys, label keys and flat values, as iterables."""
+        self.stack.extend(map(self.stacks.__getitem__, stack_keys))
+        self.label_set.extend(map(self.labels.__getitem__, label_keys))
+        self.values.extend(values)
+
+    def replace(self, position: int, stack_key, label_key) -> None:
+        """Correct one sample that a backend could only decode by hand."""
+        self.stack[position] = self.stacks[stack_key]
+        self.label_set[position] = self.labels[label_key]
+
+    def positions(self, stack_key) -> list[int]:
+        """The positions of the samples with this stack key."""
+        index = self.stacks.get(stack_key)
+        out = []
+        if index is None:
+            return out
+        i = -1
+        try:
+            while True:
+                i = self.stack.index(index, i + 1)
+                out.append(i)
+        except ValueError:
+            return out
+
+    def finish(self, meta: "_Meta", upb: bool) -> Profile:
+        return _build(meta, self, upb)
+
+
 # ---------------------------------------------------------------------------- small messages
 
-class _Raw:
-    """What both decoders collect before building the Profile."""
+class _Meta:
+    """Everything but the samples, as both backends read it."""
 
     def __init__(self):
         self.strings: list[str] = []
@@ -209,11 +303,6 @@ class _Raw:
         self.locations: list[Location] = []
         self.functions: list[tuple[int, int, int, int, int]] = []
         self.mappings: list[tuple] = []
-        # loc -> {labels -> [v0, v1, ..., count]}: loc is the packed bytes (or a tuple of ids
-        # for the rare unpacked sample), labels the raw bytes of the label fields (b"" for none)
-        # or a tuple of each label's bytes. Two levels keep one copy of each stack's bytes.
-        self.stacks: dict = {}
-        self.sample_count = 0
 
 
 def _value_type(buf, s, e) -> tuple[int, int]:
@@ -270,45 +359,34 @@ def _mapping(buf, s, e) -> tuple:
     return tuple(m)  # id, start, limit, offset, filename, build_id
 
 
-def _add(stacks: dict, loc, lab, vals: list[int]) -> None:
-    inner = stacks.get(loc)
-    if inner is None:
-        inner = stacks[loc] = {}
-    acc = inner.get(lab)
-    if acc is None:
-        vals.append(1)
-        inner[lab] = vals
-    else:
-        for k, v in enumerate(vals):
-            acc[k] += v
-        acc[-1] += 1
+# ---------------------------------------------------------------------------- python backend
 
-
-def _sample_slow(buf, s, e, stacks: dict) -> None:
-    """A sample in any valid encoding (packed or not, labels anywhere)."""
-    locs: list[int] = []
-    vals: list[int] = []
-    labels = []
-    for fn, wt, v in _fields(buf, s, e):
-        if fn == 1:
-            locs.extend(_ints(buf, wt, v))
-        elif fn == 2:
-            vals.extend(_ints(buf, wt, v))
-        elif fn == 3 and wt == 2:
-            labels.append(bytes(buf[v[0]:v[1]]))
-    _add(stacks, tuple(locs), tuple(labels), _signed(vals))
-
-
-# ---------------------------------------------------------------------------- python decoder
-
-def _decode_python(buf: bytes) -> Profile:
-    raw = _Raw()
-    stacks = raw.stacks
-    labels: dict = {}  # one copy of each distinct label run
-    value_cache: dict[bytes, list[int]] = {}
+def _decode_python(box: list) -> Profile:
+    buf = box.pop()
+    meta = _Meta()
+    fold = _SampleFold()
     n = len(buf)
     i = 0
     varint = _varint
+    # The samples of the current chunk: their stack keys, label keys, and the packed bytes of
+    # their values (decoded together, one call per chunk), or decoded values for a sample
+    # that had to be decoded by hand.
+    locs: list = []
+    labs: list = []
+    vals: list = []
+
+    def flush():
+        if all(isinstance(v, bytes) for v in vals):
+            values = _signed(packed_varints(b"".join(vals)))
+        else:
+            values = []
+            for v in vals:
+                values.extend(_signed(packed_varints(v)) if isinstance(v, bytes) else v)
+        fold.add(locs, labs, values)
+        locs.clear()
+        labs.clear()
+        vals.clear()
+
     while i < n:
         tag = buf[i]
         if tag < 0x80:
@@ -327,7 +405,6 @@ def _decode_python(buf: bytes) -> Profile:
             if end > n:
                 raise _Corrupt("truncated (a field runs past the end of the file)")
             if fn == 2:
-                raw.sample_count += 1
                 # The usual layout (Go, pprof): packed locations, packed values, labels last.
                 j = i
                 loc = vb = None
@@ -348,61 +425,56 @@ def _decode_python(buf: bytes) -> Profile:
                     vb = buf[j:j + l2]
                     j += l2
                 if vb is None or j > end:
-                    _sample_slow(buf, i, end, stacks)
+                    ids, values, labels = _sample_fields(buf, i, end)
+                    locs.append(ids)
+                    labs.append(labels)
+                    vals.append(values)
                 else:
-                    vals = value_cache.get(vb)
-                    if vals is None:
-                        vals = value_cache[vb] = _signed(packed_varints(vb))
-                    lab = buf[j:end] if j != end else b""
-                    inner = stacks.get(loc)
-                    if inner is None:
-                        inner = stacks[loc] = {}
-                    acc = inner.get(lab)
-                    if acc is None:
-                        inner[labels.setdefault(lab, lab)] = vals + [1]
-                    elif len(vals) == 4:
-                        acc[0] += vals[0]
-                        acc[1] += vals[1]
-                        acc[2] += vals[2]
-                        acc[3] += vals[3]
-                        acc[4] += 1
+                    if vb and vb[-1] >= 0x80:
+                        raise _Corrupt("a sample's value list ends inside a number")
+                    locs.append(loc)
+                    vals.append(vb)
+                    if j == end:
+                        labs.append(b"")
+                    elif buf[j] == 0x1A and buf[j + 1] == end - j - 2:
+                        labs.append(buf[j + 2:end])  # one label, under 128 bytes
                     else:
-                        for k, v in enumerate(vals):
-                            acc[k] += v
-                        acc[-1] += 1
+                        labs.append(_split_labels(buf[j:end]))
+                if len(locs) >= _CHUNK:
+                    flush()
             elif fn == 4:
-                raw.locations.append(_location(buf, i, end))
+                meta.locations.append(_location(buf, i, end))
             elif fn == 6:
-                raw.strings.append(buf[i:end].decode("utf-8"))
+                meta.strings.append(buf[i:end].decode("utf-8"))
             elif fn == 5:
-                raw.functions.append(_function(buf, i, end))
+                meta.functions.append(_function(buf, i, end))
             elif fn == 1:
-                raw.sample_types.append(_value_type(buf, i, end))
+                meta.sample_types.append(_value_type(buf, i, end))
             elif fn == 3:
-                raw.mappings.append(_mapping(buf, i, end))
+                meta.mappings.append(_mapping(buf, i, end))
             elif fn == 11:
-                raw.period_type = _value_type(buf, i, end)
+                meta.period_type = _value_type(buf, i, end)
             elif fn == 13:
-                raw.comments.extend(packed_varints(buf[i:end]))
+                meta.comments.extend(packed_varints(buf[i:end]))
             i = end
         elif wt == 0:
             v, i = varint(buf, i)
             if fn == 12:
-                raw.period = v - _MOD if v >= _NEG else v
+                meta.period = v - _MOD if v >= _NEG else v
             elif fn == 14:
-                raw.default_sample_type = v
+                meta.default_sample_type = v
             elif fn == 9:
-                raw.time_nanos = v - _MOD if v >= _NEG else v
+                meta.time_nanos = v - _MOD if v >= _NEG else v
             elif fn == 10:
-                raw.duration_nanos = v - _MOD if v >= _NEG else v
+                meta.duration_nanos = v - _MOD if v >= _NEG else v
             elif fn == 7:
-                raw.drop_frames = v
+                meta.drop_frames = v
             elif fn == 8:
-                raw.keep_frames = v
+                meta.keep_frames = v
             elif fn == 13:
-                raw.comments.append(v)
+                meta.comments.append(v)
             elif fn == 15:
-                raw.doc_url = v
+                meta.doc_url = v
             elif fn == 0:
                 raise _Corrupt("field number 0")
         elif wt == 1:
@@ -413,200 +485,176 @@ def _decode_python(buf: bytes) -> Profile:
             raise _Corrupt(f"invalid wire type {wt} at byte {i}")
     if i != n:
         raise _Corrupt("truncated (the last field is cut off)")
-    return _build(raw)
+    del buf
+    flush()
+    return fold.finish(meta, upb=False)
 
 
-# ---------------------------------------------------------------------------- upb decoder
+# ---------------------------------------------------------------------------- upb backend
 
-_UPB_CLASS = None
+_UPB_CLASSES: dict | None = None
 
 
-def _upb_class():
-    """The Profile message class, built once from a descriptor written here (no protoc)."""
-    global _UPB_CLASS
-    if _UPB_CLASS is not None:
-        return _UPB_CLASS
+def _upb_class(which: str):
+    """The message class ``which`` ("samples", "merged", "ids" or "raw"), or None when
+    protobuf is missing or does not work (the python backend then reads the file)."""
+    global _UPB_CLASSES
+    if _UPB_CLASSES is None:
+        try:
+            _UPB_CLASSES = _upb_build()
+        except Exception:  # an ImportError, or a protobuf too old or broken to build them
+            _UPB_CLASSES = {}
+    return _UPB_CLASSES.get(which)
+
+
+def _upb_build() -> dict:
+    """Views of profile.proto, from descriptors written here (no protoc): ``samples`` sees
+    only each sample's location ids and label as raw bytes; ``merged`` sees everything else,
+    with the samples as one merged message whose ``value`` list is every sample's values in
+    file order; ``ids`` is a packed list of location ids (to decode stacks in C); ``raw`` sees
+    each sample as bytes, for the few decoded by hand."""
     from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    from google.protobuf.internal import api_implementation
 
+    if api_implementation.Type() not in ("upb", "cpp"):
+        # protobuf's pure-Python parser is slower than the hand-written decoder here.
+        raise ImportError(f"protobuf uses its {api_implementation.Type()} implementation")
     F = descriptor_pb2.FieldDescriptorProto
-    fdp = descriptor_pb2.FileDescriptorProto(name="goalloc_pprof.proto", package="goalloc.pprof",
-                                             syntax="proto3")
-
-    def msg(name, *fields):
-        m = fdp.message_type.add(name=name)
-        for fname, num, ftype, label, type_name in fields:
-            f = m.field.add(name=fname, number=num, type=ftype, label=label)
-            if type_name:
-                f.type_name = f".goalloc.pprof.{type_name}"
-
     REP, OPT = F.LABEL_REPEATED, F.LABEL_OPTIONAL
-    I64, U64, B, BYTES, MSG, STR = (F.TYPE_INT64, F.TYPE_UINT64, F.TYPE_BOOL, F.TYPE_BYTES,
-                                   F.TYPE_MESSAGE, F.TYPE_STRING)
-    msg("ValueType", ("type", 1, I64, OPT, None), ("unit", 2, I64, OPT, None))
-    # location_id as raw bytes on purpose: it is decoded only for distinct stacks.
-    msg("Sample", ("location_id", 1, BYTES, OPT, None), ("value", 2, I64, REP, None),
-        ("label", 3, BYTES, REP, None))
-    msg("Mapping", ("id", 1, U64, OPT, None), ("memory_start", 2, U64, OPT, None),
-        ("memory_limit", 3, U64, OPT, None), ("file_offset", 4, U64, OPT, None),
-        ("filename", 5, I64, OPT, None), ("build_id", 6, I64, OPT, None))
-    msg("Line", ("function_id", 1, U64, OPT, None), ("line", 2, I64, OPT, None),
-        ("column", 3, I64, OPT, None))
-    msg("Location", ("id", 1, U64, OPT, None), ("mapping_id", 2, U64, OPT, None),
-        ("address", 3, U64, OPT, None), ("line", 4, MSG, REP, "Line"),
-        ("is_folded", 5, B, OPT, None))
-    msg("Function", ("id", 1, U64, OPT, None), ("name", 2, I64, OPT, None),
-        ("system_name", 3, I64, OPT, None), ("filename", 4, I64, OPT, None),
-        ("start_line", 5, I64, OPT, None))
-    # string_table as bytes: a profile with bad UTF-8 is still read (decoded with replacement).
-    msg("Profile", ("sample_type", 1, MSG, REP, "ValueType"), ("sample", 2, MSG, REP, "Sample"),
-        ("mapping", 3, MSG, REP, "Mapping"), ("location", 4, MSG, REP, "Location"),
-        ("function", 5, MSG, REP, "Function"), ("string_table", 6, BYTES, REP, None),
-        ("drop_frames", 7, I64, OPT, None), ("keep_frames", 8, I64, OPT, None),
-        ("time_nanos", 9, I64, OPT, None), ("duration_nanos", 10, I64, OPT, None),
-        ("period_type", 11, MSG, OPT, "ValueType"), ("period", 12, I64, OPT, None),
-        ("comment", 13, I64, REP, None), ("default_sample_type", 14, I64, OPT, None),
-        ("doc_url", 15, I64, OPT, None))
-    del STR
+    I64, U64, B, BYTES, MSG = (F.TYPE_INT64, F.TYPE_UINT64, F.TYPE_BOOL, F.TYPE_BYTES,
+                               F.TYPE_MESSAGE)
     pool = descriptor_pool.DescriptorPool()
-    pool.Add(fdp)
-    _UPB_CLASS = message_factory.GetMessageClass(pool.FindMessageTypeByName("goalloc.pprof.Profile"))
-    return _UPB_CLASS
+
+    def proto(package: str, *messages) -> None:
+        fdp = descriptor_pb2.FileDescriptorProto(name=f"goalloc_{package}.proto",
+                                                 package=f"goalloc.{package}", syntax="proto3")
+        for name, fields in messages:
+            m = fdp.message_type.add(name=name)
+            for fname, num, ftype, label, type_name in fields:
+                f = m.field.add(name=fname, number=num, type=ftype, label=label)
+                if type_name:
+                    f.type_name = f".goalloc.{package}.{type_name}"
+        pool.Add(fdp)
+
+    # One label per sample is what Go writes; "label" as a singular bytes field keeps the
+    # last one, and the merged view counts them all to tell when that is not the case.
+    proto("samples",
+          ("Sample", [("location_id", 1, BYTES, OPT, None), ("label", 3, BYTES, OPT, None)]),
+          ("Profile", [("sample", 2, MSG, REP, "Sample")]),
+          ("Ids", [("id", 1, U64, REP, None)]),
+          ("Raw", [("sample", 2, BYTES, REP, None)]))
+    # string_table as bytes: a profile with bad UTF-8 is still read (decoded with replacement).
+    proto("merged",
+          ("ValueType", [("type", 1, I64, OPT, None), ("unit", 2, I64, OPT, None)]),
+          ("Samples", [("value", 2, I64, REP, None), ("label", 3, BYTES, REP, None)]),
+          ("Mapping", [("id", 1, U64, OPT, None), ("memory_start", 2, U64, OPT, None),
+                       ("memory_limit", 3, U64, OPT, None), ("file_offset", 4, U64, OPT, None),
+                       ("filename", 5, I64, OPT, None), ("build_id", 6, I64, OPT, None)]),
+          ("Line", [("function_id", 1, U64, OPT, None), ("line", 2, I64, OPT, None),
+                    ("column", 3, I64, OPT, None)]),
+          ("Location", [("id", 1, U64, OPT, None), ("mapping_id", 2, U64, OPT, None),
+                        ("address", 3, U64, OPT, None), ("line", 4, MSG, REP, "Line"),
+                        ("is_folded", 5, B, OPT, None)]),
+          ("Function", [("id", 1, U64, OPT, None), ("name", 2, I64, OPT, None),
+                        ("system_name", 3, I64, OPT, None), ("filename", 4, I64, OPT, None),
+                        ("start_line", 5, I64, OPT, None)]),
+          ("Profile", [("sample_type", 1, MSG, REP, "ValueType"),
+                       ("sample", 2, MSG, OPT, "Samples"),
+                       ("mapping", 3, MSG, REP, "Mapping"), ("location", 4, MSG, REP, "Location"),
+                       ("function", 5, MSG, REP, "Function"),
+                       ("string_table", 6, BYTES, REP, None), ("drop_frames", 7, I64, OPT, None),
+                       ("keep_frames", 8, I64, OPT, None), ("time_nanos", 9, I64, OPT, None),
+                       ("duration_nanos", 10, I64, OPT, None),
+                       ("period_type", 11, MSG, OPT, "ValueType"), ("period", 12, I64, OPT, None),
+                       ("comment", 13, I64, REP, None),
+                       ("default_sample_type", 14, I64, OPT, None),
+                       ("doc_url", 15, I64, OPT, None)]))
+    get = message_factory.GetMessageClass
+    return {"samples": get(pool.FindMessageTypeByName("goalloc.samples.Profile")),
+            "merged": get(pool.FindMessageTypeByName("goalloc.merged.Profile")),
+            "ids": get(pool.FindMessageTypeByName("goalloc.samples.Ids")),
+            "raw": get(pool.FindMessageTypeByName("goalloc.samples.Raw"))}
 
 
-_CHUNK = 65536  # samples parsed by upb at a time
-
-
-def _decode_upb(box: list, name: str) -> Profile:
-    """Parse with upb, the samples in chunks of ``_CHUNK``: a parsed message costs several
-    times its bytes, and only the sums of the samples are kept."""
+def _upb_parse(which: str, data: bytes):
     from google.protobuf.message import DecodeError
 
-    cls = _upb_class()
-    buf = box.pop()
-    raw = _Raw()
-    stacks = raw.stacks
-    labels: dict = {}  # one copy of each distinct label set
+    pb = _upb_class(which)()
+    try:
+        pb.ParseFromString(data)
+    except DecodeError as exc:
+        raise _Corrupt(f"protobuf decoding failed ({exc})" if str(exc) else
+                       "protobuf decoding failed (truncated or not a profile)") from None
+    return pb
 
-    def parse(data: bytes):
-        pb = cls()
-        try:
-            pb.ParseFromString(data)
-        except DecodeError as exc:
-            raise _Corrupt(f"protobuf decoding failed ({exc})" if str(exc) else
-                           "protobuf decoding failed (truncated or not a profile)") from None
-        return pb
 
-    def add_samples(data: bytes) -> None:
-        samples = parse(data).sample
-        raw.sample_count += len(samples)
-        for s in samples:
-            loc = s.location_id
-            if not loc:
-                # Lists of two or fewer ids are written unpacked: upb keeps them as unknown
-                # fields.
-                one = s.SerializeToString()
-                _sample_slow(one, 0, len(one), stacks)
-                continue
-            vals = list(s.value)
-            lab = s.label
-            lab = labels.setdefault(lab := tuple(lab), lab) if lab else b""
-            inner = stacks.get(loc)
-            if inner is None:
-                inner = stacks[loc] = {}
-            acc = inner.get(lab)
-            if acc is None:
-                inner[lab] = vals + [1]
-            elif len(vals) == 4:
-                acc[0] += vals[0]
-                acc[1] += vals[1]
-                acc[2] += vals[2]
-                acc[3] += vals[3]
-                acc[4] += 1
-            else:
-                for k, v in enumerate(vals):
-                    acc[k] += v
-                acc[-1] += 1
-
-    # Split the top level: runs of sample fields (tag 0x12) go to upb chunk by chunk, the rest
-    # (types, locations, functions, strings) is parsed as one message.
-    rest = []
-    n = len(buf)
-    i = 0
-    run_start = -1
-    run = 0
-    varint = _varint
-    while i < n:
-        start = i
-        tag = buf[i]
-        if tag < 0x80:
-            i += 1
-        else:
-            tag, i = varint(buf, i)
-        wt = tag & 7
-        if wt == 2:
-            ln = buf[i]
-            if ln < 0x80:
-                i += 1
-            else:
-                ln, i = varint(buf, i)
-            i += ln
-        elif wt == 0:
-            _v, i = varint(buf, i)
-        elif wt == 1:
-            i += 8
-        elif wt == 5:
-            i += 4
-        else:
-            raise _Corrupt(f"invalid wire type {wt} at byte {start}")
-        if tag >> 3 == 0:
-            raise _Corrupt("field number 0")
-        if tag == 0x12:
-            if run_start < 0:
-                run_start = start
-            run += 1
-            if run >= _CHUNK:
-                add_samples(buf[run_start:min(i, n)])
-                run_start, run = -1, 0
-        else:
-            if run_start >= 0:
-                add_samples(buf[run_start:start])
-                run_start, run = -1, 0
-            rest.append(buf[start:i])
-    if i > n:
-        raise _Corrupt("truncated (the last field is cut off)")
-    if run_start >= 0:
-        add_samples(buf[run_start:i])
+def _decode_upb(box: list) -> Profile:
+    buf = box[0]
+    fold = _SampleFold()
+    merged = _upb_parse("merged", buf)
+    meta = _upb_meta(merged)
+    values = array("q", merged.sample.value)
+    labels_in_file = len(merged.sample.label)
+    del merged
+    pb = _upb_parse("samples", buf)
+    samples = pb.sample
+    fold.add(map(attrgetter("location_id"), samples), map(attrgetter("label"), samples),
+             values)
+    del values
+    # Samples upb could not hand over as they are: an empty location_id (Go writes lists of
+    # one or two ids unpacked, which upb keeps as unknown fields), or more than one label
+    # (the singular field keeps the last: then the labels in the file outnumber the samples
+    # with one). They are decoded by hand from their bytes.
+    if labels_in_file == len(samples) - fold.label_set.count(0):
+        by_hand = fold.positions(b"")
+    else:
+        by_hand = range(len(samples))
+    del pb, samples
+    if by_hand:
+        raw_samples = _upb_parse("raw", buf).sample
+        for i in by_hand:
+            ids, _values, labels = _sample_fields(raw_samples[i])
+            fold.replace(i, ids, labels)
+        del raw_samples
+    box.clear()
     del buf
-    pb = parse(b"".join(rest))
-    del rest
-    raw.strings = [b.decode("utf-8", "replace") for b in pb.string_table]
-    raw.sample_types = [(st.type, st.unit) for st in pb.sample_type]
+    return fold.finish(meta, upb=True)
+
+
+def _upb_meta(pb) -> _Meta:
+    meta = _Meta()
+    meta.strings = [b.decode("utf-8", "replace") for b in pb.string_table]
+    meta.sample_types = [(st.type, st.unit) for st in pb.sample_type]
     if pb.HasField("period_type"):
-        raw.period_type = (pb.period_type.type, pb.period_type.unit)
-    raw.period = pb.period
-    raw.default_sample_type = pb.default_sample_type
-    raw.time_nanos = pb.time_nanos
-    raw.duration_nanos = pb.duration_nanos
-    raw.drop_frames = pb.drop_frames
-    raw.keep_frames = pb.keep_frames
-    raw.doc_url = pb.doc_url
-    raw.comments = list(pb.comment)
-    raw.locations = [
+        meta.period_type = (pb.period_type.type, pb.period_type.unit)
+    meta.period = pb.period
+    meta.default_sample_type = pb.default_sample_type
+    meta.time_nanos = pb.time_nanos
+    meta.duration_nanos = pb.duration_nanos
+    meta.drop_frames = pb.drop_frames
+    meta.keep_frames = pb.keep_frames
+    meta.doc_url = pb.doc_url
+    meta.comments = list(pb.comment)
+    meta.locations = [
         Location(loc.id, loc.mapping_id, loc.address,
                  tuple(Line(ln.function_id, ln.line, ln.column) for ln in loc.line),
                  loc.is_folded)
         for loc in pb.location]
-    raw.functions = [(f.id, f.name, f.system_name, f.filename, f.start_line) for f in pb.function]
-    raw.mappings = [(m.id, m.memory_start, m.memory_limit, m.file_offset, m.filename, m.build_id)
-                    for m in pb.mapping]
-    del pb
-    return _build(raw)
+    meta.functions = [(f.id, f.name, f.system_name, f.filename, f.start_line)
+                      for f in pb.function]
+    meta.mappings = [(m.id, m.memory_start, m.memory_limit, m.file_offset, m.filename,
+                      m.build_id) for m in pb.mapping]
+    return meta
 
 
 # ---------------------------------------------------------------------------- building
 
-def _build(raw: _Raw) -> Profile:
-    strings = raw.strings
+_HIGH_BYTES = bytes(range(0x80, 0x100))  # deleted from a packed list, leaves one byte per varint
+_LENGTHS = [encode_varint(n) for n in range(1 << 14)]
+
+
+def _build(meta: _Meta, fold: _SampleFold, upb: bool) -> Profile:
+    strings = meta.strings
     ns = len(strings)
 
     def s(i: int) -> str:
@@ -616,70 +664,114 @@ def _build(raw: _Raw) -> Profile:
 
     if ns == 0 or strings[0] != "":
         raise _Corrupt("no string table (string 0 must be empty)")
-    sample_types = [ValueType(s(t), s(u)) for t, u in raw.sample_types]
+    sample_types = [ValueType(s(t), s(u)) for t, u in meta.sample_types]
     if not sample_types:
         raise _Corrupt("no sample types")
-    nvals = len(sample_types)
+    width = len(sample_types)
+    if len(fold.values) != width * len(fold.stack):
+        raise _Corrupt(f"the samples have {len(fold.values)} values for {len(fold.stack)} "
+                       f"samples of {width} sample types")
     functions = {}
-    for fid, name, sysname, filename, start in raw.functions:
+    for fid, name, sysname, filename, start in meta.functions:
         functions[fid] = Function(fid, s(name), s(sysname), s(filename), start)
     mappings = {}
-    for mid, start, limit, offset, filename, build_id in raw.mappings:
+    for mid, start, limit, offset, filename, build_id in meta.mappings:
         mappings[mid] = Mapping(mid, start, limit, offset, s(filename), s(build_id))
-    locations = {loc.id: loc for loc in raw.locations}
-    known_locations = set(locations)
-    for loc in raw.locations:
+    locations = {loc.id: loc for loc in meta.locations}
+    for loc in meta.locations:
         for ln in loc.lines:
             if ln.function_id not in functions:
                 raise _Corrupt(f"location {loc.id} refers to function {ln.function_id}, which "
                                "the profile does not define")
-
-    # Decode each distinct stack once. popitem() frees the raw dict as it goes. Two raw keys
-    # decode to the same ids or labels only for non-canonical encodings; the Stacks then stay
-    # apart, which every consumer (they all sum) handles.
-    label_cache: dict = {}
-    raw_stacks = raw.stacks
-    raw.stacks = {}
-    stacks = []
-    append = stacks.append
-    while raw_stacks:
-        loc, inner = raw_stacks.popitem()
-        ids = loc if isinstance(loc, tuple) else tuple(packed_varints(loc))
-        if not known_locations.issuperset(ids):
-            missing = next(i for i in ids if i not in locations)
-            raise _Corrupt(f"a sample refers to location {missing}, which the profile "
-                           "does not define")
-        for labraw, acc in inner.items():
-            labs = label_cache.get(labraw)
-            if labs is None:
-                parts = _split_labels(labraw) if isinstance(labraw, bytes) else labraw
-                decoded = [_label(lb, s) for lb in parts]
-                labs = label_cache[labraw] = (
-                    tuple(sorted((k, v) for kind, k, v, u in decoded if kind == "s")),
-                    tuple(sorted((k, v, u) for kind, k, v, u in decoded if kind == "n")))
-            if len(acc) - 1 != nvals:
-                raise _Corrupt(f"a sample has {len(acc) - 1} values for {nvals} sample types")
-            count = acc.pop()
-            append(Stack(ids, acc, count, labs[0], labs[1]))
-    del raw_stacks, label_cache
-    stacks.reverse()
+    if 0 in locations:
+        raise _Corrupt("a location has id 0")
+    keys = fold.stacks.keys
+    # upb hands over b"" for the samples it then leaves to be decoded by hand: once they all
+    # are, no sample is left on that stack.
+    empty = fold.stacks.get(b"")
+    unused = int(empty is not None and empty not in fold.stack)
+    fold.stacks.clear()
+    fold.stacks.keys = []
+    stack_ids = _decode_stacks(keys, locations, upb)
+    del keys
+    label_sets = [_label_set(key, s) for key in fold.labels.keys]
     return Profile(
         sample_types=sample_types,
-        stacks=stacks,
+        stack_ids=stack_ids,
+        label_sets=label_sets,
+        samples=Samples(fold.stack, fold.label_set, fold.values, width),
         locations=locations,
         functions=functions,
         mappings=mappings,
-        period_type=ValueType(*(s(x) for x in raw.period_type)) if raw.period_type else None,
-        period=raw.period,
-        default_sample_type=s(raw.default_sample_type),
-        time_nanos=raw.time_nanos,
-        duration_nanos=raw.duration_nanos,
-        drop_frames=s(raw.drop_frames),
-        keep_frames=s(raw.keep_frames),
-        comments=[s(c) for c in raw.comments],
-        doc_url=s(raw.doc_url),
-        sample_count=raw.sample_count,
+        period_type=ValueType(*(s(x) for x in meta.period_type)) if meta.period_type else None,
+        period=meta.period,
+        default_sample_type=s(meta.default_sample_type),
+        time_nanos=meta.time_nanos,
+        duration_nanos=meta.duration_nanos,
+        drop_frames=s(meta.drop_frames),
+        keep_frames=s(meta.keep_frames),
+        comments=[s(c) for c in meta.comments],
+        doc_url=s(meta.doc_url),
+        unused_stacks=unused,
     )
+
+
+def _decode_stacks(keys: list, locations: dict, upb: bool) -> StackTable:
+    """The location ids of each stack key, into one array. With upb the packed lists are
+    decoded in C: each key becomes one occurrence of a packed field, and upb concatenates the
+    occurrences of a repeated field."""
+    keys = [k if isinstance(k, bytes) else b"".join(map(encode_varint, k)) for k in keys]
+    counts = [len(k.translate(None, _HIGH_BYTES)) for k in keys]  # one last byte per varint
+    if upb:
+        lengths = _LENGTHS
+        buf = b"".join([b"\x0a" + (lengths[len(k)] if len(k) < 16384 else encode_varint(len(k)))
+                        + k for k in keys])
+        del keys
+        found = _upb_parse("ids", buf).id
+        del buf
+    else:
+        found = []
+        for k in keys:
+            found.extend(packed_varints(k))
+        del keys
+    ids = _id_array(found)
+    del found
+    if len(ids) != sum(counts):
+        raise _Corrupt("a location-id list ends inside a number")
+    bad = _undefined_location(ids, locations)
+    if bad is not None:
+        raise _Corrupt(f"a sample refers to location {bad}, which the profile does not define")
+    return StackTable(ids, array("q", accumulate(counts, initial=0)))
+
+
+def _id_array(ids) -> array:
+    """The ids in the narrowest unsigned array that holds them (Go numbers its locations
+    from 1, so a few bytes each)."""
+    for code in ("H", "I", "Q"):
+        try:
+            return array(code, ids)
+        except OverflowError:
+            continue
+    raise _Corrupt("a location id does not fit in 64 bits")
+
+
+def _undefined_location(ids: array, locations: dict) -> int | None:
+    """An id of ``ids`` the profile does not define, or None."""
+    if not ids:
+        return None
+    if min(locations, default=0) == 1 and max(locations) == len(locations):
+        # Go's ids are 1..N: no 0 (four zero bytes at an item boundary) and nothing above N.
+        raw = ids.tobytes()
+        zero = bytes(ids.itemsize)
+        at = raw.find(zero)
+        while at >= 0:
+            if at % ids.itemsize == 0:
+                return 0
+            at = raw.find(zero, at + 1)
+        top = max(ids)
+        return top if top > len(locations) else None
+    missing = set(ids).difference(locations)
+    return min(missing) if missing else None
 
 
 def _split_labels(data: bytes) -> tuple[bytes, ...]:
@@ -692,6 +784,13 @@ def _split_labels(data: bytes) -> tuple[bytes, ...]:
             raise _Corrupt("a sample repeats its location or value list after its labels")
         # other field numbers: unknown to this reader, skipped as protobuf requires
     return tuple(out)
+
+
+def _label_set(key, s) -> LabelSet:
+    parts = (key,) if isinstance(key, bytes) else key
+    decoded = [_label(lb, s) for lb in parts if lb is not None]
+    return LabelSet(tuple(sorted((k, v) for kind, k, v, u in decoded if kind == "s")),
+                    tuple(sorted((k, v, u) for kind, k, v, u in decoded if kind == "n")))
 
 
 def _label(data: bytes, s) -> tuple:

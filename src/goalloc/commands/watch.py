@@ -158,7 +158,7 @@ def _off(value):
 
 def thresholds(args, table):
     """The alert thresholds: flags, else [watch] of the policy file, else the defaults."""
-    from goalloc.profiles.attribution import KINDS as SITE_KINDS
+    from goalloc.profiles.attribution import MEASURED_KINDS as SITE_KINDS
     from goalloc.watch.model import Thresholds
 
     d = Thresholds()

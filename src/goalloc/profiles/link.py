@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 
-# Which escape-site kinds (goalloc.escape.model.KINDS) fit which measured kind, best first.
+# Which escape-site kinds (goalloc.escape.model.KINDS) fit which measured kind
+# (goalloc.profiles.attribution.MEASURED_KINDS), best first.
 _COMPATIBLE = {
     "slice-growth": ("slice",),
     "slice-make": ("slice",),
@@ -36,13 +37,55 @@ def _same_file(profile_file: str, escape_file: str) -> bool:
     return a.endswith("/" + b) or b.endswith("/" + a)
 
 
+# The escape-site expressions of the construct behind a measured allocation, by its runtime
+# entry point when known (goalloc.collect.objdump reads it from the binary), else by its kind:
+# on a line with two constructs (``append(lines, string(buf))``) each measured allocation
+# goes to its own construct's site.
+_CONSTRUCT_BY_ENTRY = (
+    ("runtime.growslice", ("append",)),
+    ("runtime.moveSlice", ("append", "make([]", "[]")),
+    ("runtime.makeslice", ("make([]",)),
+    ("runtime.makemap", ("make(map[", "map[")),
+    ("runtime.mapassign", ("make(map[", "map[")),
+    ("runtime.concatstring", ("+",)),
+    ("runtime.concatbyte", ("+",)),
+    ("runtime.slicebytetostring", ("string(",)),
+    ("runtime.slicerunetostring", ("string(",)),
+    ("runtime.stringtoslicebyte", ("([]byte)(", "[]byte(")),
+    ("runtime.stringtoslicerune", ("([]rune)(", "[]rune(")),
+    ("runtime.intstring", ("string(",)),
+)
+_CONSTRUCT_BY_KIND = {
+    "slice-growth": ("append",),
+    "slice-make": ("make([]", "[]"),
+    "map-make": ("make(map[", "map["),
+    "map-growth": ("make(map[", "map["),
+    "string": ("string(", "([]byte)(", "([]rune)(", "[]byte(", "[]rune(", "+"),
+}
+
+
+def _construct(psite) -> tuple[str, ...]:
+    entry = psite.entry or ""
+    for prefix, shapes in _CONSTRUCT_BY_ENTRY:
+        if entry.startswith(prefix):
+            return shapes
+    return _CONSTRUCT_BY_KIND.get(psite.kind, ())
+
+
+def _is_construct(expr: str, shapes: tuple[str, ...]) -> bool:
+    return any(expr.startswith(s) or (s == "+" and " + " in expr) for s in shapes)
+
+
 def _rank(psite, esite) -> tuple:
     kinds = _COMPATIBLE.get(psite.kind, ())
     kind_rank = kinds.index(esite.kind) if esite.kind in kinds else len(kinds) + 1
     if psite.kind == "slice-growth" and esite.cause == "append-growth":
         kind_rank -= 0.5
+    shapes = _construct(psite)
+    other_construct = 0 if not shapes or _is_construct(esite.expr or "", shapes) else 1
     at_origin = 0 if (esite.line == psite.line) else 1
-    return (kind_rank, 0 if esite.verdict == "heap" else 1, at_origin, esite.col)
+    return (kind_rank, other_construct, 0 if esite.verdict == "heap" else 1, at_origin,
+            esite.col)
 
 
 def link_sites(profile_sites: list, escape_sites: list) -> dict:

@@ -54,10 +54,12 @@ def render(attr, *, path: str, base: str | None = None, top: int = 10) -> str:
     index_name = attr.sample_type
     diff = base is not None
     out = [f"profile: {path}" + (f" (minus base {base})" if diff else ""),
-           f"samples: {prof.sample_count} in {len(prof.stacks)} distinct stacks; "
+           f"samples: {prof.sample_count} in {prof.stack_count} distinct stacks; "
            f"sampling rate: {prof.period} {prof.period_type.unit if prof.period_type else ''}"
            .rstrip(),
            "totals: " + ", ".join(f"{t}={_human(v, units[t])}" for t, v in attr.totals.items())]
+    if prof.binary:
+        out.append(f"binary: {prof.binary} (what each sampled line called)")
     space, objects = _pair(index_name, types)
     shown = [n for n in (space, objects) if n] or [index_name]
     if index_name not in shown:

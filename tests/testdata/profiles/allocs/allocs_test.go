@@ -75,3 +75,23 @@ func BenchmarkBuild(b *testing.B) {
 		sinkStr = Build(20)
 	}
 }
+
+var words = [][]byte{
+	[]byte("a word long enough not to fit a tiny block"),
+	[]byte("another word long enough not to fit a tiny block"),
+	[]byte("a third word long enough not to fit a tiny block"),
+	[]byte("and a fourth, so that the slice grows more than once"),
+	[]byte("and five words, each too long for the tiny allocator"),
+}
+
+func BenchmarkNames(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkAny = Names(words)
+	}
+}
+
+func BenchmarkKeys(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkAny = Keys(words)
+	}
+}
