@@ -18,13 +18,11 @@ writes no persistent cache at all (the helper is built into a temporary director
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 

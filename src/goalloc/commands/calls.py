@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from goalloc.commands import options
-from goalloc.errors import EXIT_COMPILE
 
 FORMATS = ("text", "json", "sarif")
 
@@ -69,12 +68,4 @@ def run(args) -> int:
 
         text = fit_text(calls_text.render(result, show_all=args.all), args.output)
     write_output(text, args.output)
-    if result.errors:
-        import sys
-
-        first = result.errors[0]
-        where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
-        print(f"goalloc: error: {len(result.failed_packages)} package(s) do not compile, "
-              f"first: {where}{first.message}", file=sys.stderr)
-        return EXIT_COMPILE
-    return 0
+    return options.compile_errors(result)

@@ -140,6 +140,22 @@ def rule_selection(args, *, lint: bool = False):
     return selection
 
 
+def compile_errors(result) -> int:
+    """Exit 3 with one line naming the first compile error, after the report of what did
+    compile; 0 when everything compiled. ``result`` has ``errors`` and ``failed_packages``."""
+    import sys
+
+    from goalloc.errors import EXIT_COMPILE
+
+    if not result.errors:
+        return 0
+    first = result.errors[0]
+    where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
+    print(f"goalloc: error: {len(result.failed_packages)} package(s) do not compile, "
+          f"first: {where}{first.message}", file=sys.stderr)
+    return EXIT_COMPILE
+
+
 def split_list(value: str | None, allowed: tuple, what: str) -> set[str] | None:
     if not value:
         return None

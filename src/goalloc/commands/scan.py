@@ -6,7 +6,7 @@ import sys
 
 from goalloc import example_dir  # noqa: F401 (where tests and scripts find it)
 from goalloc.commands import options
-from goalloc.errors import EXIT_COMPILE, EXIT_POLICY, UsageError
+from goalloc.errors import EXIT_POLICY, UsageError
 from goalloc.escape.model import CAUSES, KINDS
 
 FORMATS = ("text", "json", "sarif", "github", "html")
@@ -141,11 +141,7 @@ def run(args) -> int:
     write_report(args, result, sites, site_filter.to_json())
 
     if result.errors:
-        first = result.errors[0]
-        where = f"{first.file}:{first.line}:{first.col}: " if first.file else ""
-        print(f"goalloc: error: {len(result.failed_packages)} package(s) do not compile, "
-              f"first: {where}{first.message}", file=sys.stderr)
-        return EXIT_COMPILE
+        return options.compile_errors(result)
     from goalloc.commands.check import scan_contracts  # in-code contracts: docs/guard.md
     contracts_broken = scan_contracts(result, args.tags)
     matches = check_policy(fail_on, sites, result.findings)

@@ -80,11 +80,4 @@ def run(args) -> int:
     if result.failure is not None:
         print(f"goalloc: error: {result.failure}", file=sys.stderr)
         return result.failure.exit_code
-    if result.scan.errors:
-        from goalloc.errors import EXIT_COMPILE
-
-        first = result.scan.errors[0]
-        print(f"goalloc: error: {len(result.scan.failed_packages)} package(s) do not compile, "
-              f"first: {first.package}: {first.message}", file=sys.stderr)
-        return EXIT_COMPILE
-    return 0
+    return options.compile_errors(result.scan)

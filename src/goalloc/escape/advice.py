@@ -346,7 +346,7 @@ def _fix_size(site: Site, code) -> tuple[str, str]:
         return "reuse-buffer", (f"{_what(site)} is too large for the stack: keep one (a field, "
                                 f"a sync.Pool) and reuse it instead of making it per call")
     if site.cause == "append-growth":
-        return "preallocate", f"give the slice its final capacity before appending to it"
+        return "preallocate", "give the slice its final capacity before appending to it"
     return "preallocate", (f"if a small upper bound of the size of {_what(site)} is known, use "
                            f"it as a constant capacity so it can stay on the stack")
 
