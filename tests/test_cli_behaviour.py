@@ -265,3 +265,29 @@ def test_scan_below_the_module_root_reports_real_module_relative_paths(capsys):
     files = {s["file"] for s in doc["sites"]}
     assert files == {"realistic/realistic.go"}
     assert all((root / f).is_file() for f in files)
+
+
+def test_replayed_diagnostics_of_a_compile_run_in_the_package_directory(tmp_path, capsys):
+    """The go command replays a cached compile's output with the paths it first printed: run
+    first inside the package directory, they are "./file.go" even when replayed for a build
+    run from the module root."""
+    import json
+    import uuid
+
+    from goalloc.collect.toolchain import find_toolchain
+
+    root = tmp_path / "m"
+    (root / "sub").mkdir(parents=True)
+    (root / "go.mod").write_text("module example.com/m\n\ngo 1.21\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")  # a decoy ./main.go
+    marker = uuid.uuid4().hex  # a package the build cache has never seen
+    (root / "sub" / "main.go").write_text(
+        f'package sub\n\n// {marker}\nfunc Make(n int) []int {{ return make([]int, n) }}\n')
+    tc = find_toolchain()
+    first = tc.run(["build", "-gcflags=-m=2", "-o", os.devnull, "."], cwd=str(root / "sub"))
+    assert "./main.go" in first.stdout + first.stderr
+    code = main(["scan", "-C", str(root), "--no-rules", "--no-progress", "--no-cache",
+                 "--format", "json", "./sub"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {s["file"] for s in doc["sites"]} == {"sub/main.go"}

@@ -55,7 +55,9 @@ class _Files:
         self.cwd = cwd
         self.goroot_src = os.path.join(goroot, "src") if goroot else ""
         self.module_root = module_root
-        self._rel: dict[str, str] = {}
+        self.package_dir: str | None = None  # of the package whose lines are being read
+        self._module_path: str | None = None
+        self._rel: dict[tuple, str] = {}
         self._abs: dict[str, str] = {}
         self._src: dict[str, source.GoFile | None] = {}
         self._lines: dict[tuple, str] = {}  # one str per source line, shared by flow steps
@@ -72,8 +74,29 @@ class _Files:
                 self._guarded = ()
         return self._guarded
 
+    def enter_package(self, import_path: str) -> None:
+        """The package whose diagnostics come next: the go command replays a cached
+        compile's output with paths as they were first printed, which may be relative to
+        that package's own directory ("./file.go")."""
+        if self._module_path is None:
+            self._module_path = ""
+            try:
+                with open(os.path.join(self.module_root or "", "go.mod"), encoding="utf-8") as fh:
+                    for line in fh:
+                        if line.startswith("module "):
+                            self._module_path = line.split()[1].strip('"')
+                            break
+            except (OSError, IndexError):
+                pass
+        mod = self._module_path
+        if self.module_root and mod and (import_path == mod or import_path.startswith(mod + "/")):
+            self.package_dir = os.path.join(self.module_root, import_path[len(mod):].lstrip("/"))
+        else:
+            self.package_dir = None
+
     def resolve(self, printed: str) -> str:
-        rel = self._rel.get(printed)
+        key = (self.package_dir, printed)
+        rel = self._rel.get(key)
         if rel is not None:
             return rel
         if printed.startswith("<"):
@@ -82,11 +105,16 @@ class _Files:
         else:
             absolute = printed if os.path.isabs(printed) else os.path.normpath(
                 os.path.join(self.cwd, printed))
-            if not os.path.isabs(printed) and not os.path.exists(absolute):
+            if (printed.startswith("./") and self.package_dir
+                    and os.path.exists(os.path.join(self.package_dir, printed))):
+                # "./file.go" is printed from the package's own directory: the go command
+                # run there, or its cache replaying a compile first run there.
+                absolute = os.path.normpath(os.path.join(self.package_dir, printed))
+            elif not os.path.isabs(printed) and not os.path.exists(absolute):
                 # Run below the module root, the compiler prints paths relative to that root
                 # ("pkg/file.go" from inside pkg/); some standard-library packages are printed
                 # relative to GOROOT/src.
-                for base in (self.module_root, self.goroot_src):
+                for base in (self.package_dir, self.module_root, self.goroot_src):
                     if base and os.path.exists(os.path.join(base, printed)):
                         absolute = os.path.normpath(os.path.join(base, printed))
                         break
@@ -96,7 +124,7 @@ class _Files:
                 r = os.path.relpath(absolute, self.module_root)
                 if not r.startswith(".."):
                     rel = r
-        self._rel[printed] = rel
+        self._rel[key] = rel
         self._abs[rel] = absolute
         return rel
 
@@ -379,6 +407,7 @@ def _record_failure(pkg, files: _Files, result: ScanResult) -> None:
 
 def _build_package(import_path: str, lines, files: _Files, info: _PackageInfo,
                    origins: OriginFinder, result: ScanResult) -> tuple[list[Site], dict]:
+    files.enter_package(import_path)
     diag = parse_lines(lines)
     result.unparsed_lines += [(import_path, f"{p[0]}:{p[1]}:{p[2]}: {msg}") for p, msg in diag.other
                               if "bounds check" not in msg]
